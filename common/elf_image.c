@@ -1,0 +1,3 @@
+/* elf_image.c: STUB */
+#include "common/elf_image.h"
+int gm_elf_image_stub_;

@@ -1,0 +1,3 @@
+/* gobuildinfo.c: STUB */
+#include "common/gobuildinfo.h"
+int gm_gobuildinfo_stub_;

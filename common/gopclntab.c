@@ -1,0 +1,3 @@
+/* gopclntab.c: STUB */
+#include "common/gopclntab.h"
+int gm_gopclntab_stub_;

@@ -1,0 +1,4 @@
+/* gopclntab.h: STUB */
+#ifndef GM_GOPCLNTAB_H
+#define GM_GOPCLNTAB_H
+#endif

@@ -1,0 +1,273 @@
+/* tp.h: THE event schema of gomemtrace, as an LTTng-UST 2.13 tracepoint provider.
+ *
+ * Every event the tracer writes is defined here and only here; the reader finds events and
+ * fields by these names in the CTF metadata. Rules for changes: add fields freely, never
+ * change the meaning of one (bump GM_SCHEMA_VERSION in schema.h if you must).
+ * Conventions: addresses are integer_hex; `err` is the errno of a failed call (0 on success);
+ * `origin` is enum gm_origin; `stack` holds return addresses, innermost first (the first
+ * entry is the caller of the hooked function), `depth` entries. */
+#undef LTTNG_UST_TRACEPOINT_PROVIDER
+#define LTTNG_UST_TRACEPOINT_PROVIDER gomemtrace
+
+#undef LTTNG_UST_TRACEPOINT_INCLUDE
+#define LTTNG_UST_TRACEPOINT_INCLUDE "gomemtrace/tp.h"
+
+#if !defined(GOMEMTRACE_TP_H) || defined(LTTNG_UST_TRACEPOINT_HEADER_MULTI_READ)
+#define GOMEMTRACE_TP_H
+
+#include <stdint.h>
+#include <lttng/tracepoint.h>
+
+/* Arguments of the wide events (LTTng-UST takes at most 10 tracepoint arguments). */
+#ifndef GOMEMTRACE_TP_STRUCTS
+#define GOMEMTRACE_TP_STRUCTS
+struct gm_tp_mmap {
+	uint64_t addr, len; /* arguments */
+	int32_t prot, flags, fd;
+	int64_t offset;
+	uint64_t ret; /* result */
+	int32_t err;  /* errno when ret == MAP_FAILED */
+};
+struct gm_tp_sample {
+	uint64_t seq; /* sample number, from 0 */
+	uint8_t final; /* 1 for the sample taken at exit */
+	int64_t rss, pss, anonymous, lazyfree, file, shmem, swap; /* smaps_rollup, bytes */
+	int64_t cgroup_current;                                     /* bytes, -1: no cgroup v2 */
+	int64_t malloc_arena, malloc_mmap, malloc_inuse, malloc_free, malloc_keepcost; /* mallinfo2 */
+	uint8_t go_source;                                          /* enum gm_goheap_source */
+	int64_t go_mapped, go_inuse, go_free, go_released, go_resident; /* bytes, -1: unknown */
+};
+#endif
+
+#define GM_TP_STACK_FIELD lttng_ust_field_sequence_hex(uint64_t, stack, stack, uint32_t, depth)
+
+/* ---- malloc family --------------------------------------------------------------- */
+
+/* malloc(size) = ptr; also valloc, pvalloc */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, alloc_size,
+	LTTNG_UST_TP_ARGS(uint64_t, size, uint64_t, ptr, int32_t, err, uint8_t, origin,
+		const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, size, size)
+		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
+		lttng_ust_field_integer(int32_t, err, err)
+		lttng_ust_field_integer(uint8_t, origin, origin)
+		GM_TP_STACK_FIELD))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, malloc,
+	LTTNG_UST_TP_ARGS(uint64_t, size, uint64_t, ptr, int32_t, err, uint8_t, origin,
+		const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, valloc,
+	LTTNG_UST_TP_ARGS(uint64_t, size, uint64_t, ptr, int32_t, err, uint8_t, origin,
+		const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, pvalloc,
+	LTTNG_UST_TP_ARGS(uint64_t, size, uint64_t, ptr, int32_t, err, uint8_t, origin,
+		const uint64_t *, stack, uint32_t, depth))
+
+/* calloc(nmemb, size) = ptr */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, calloc,
+	LTTNG_UST_TP_ARGS(uint64_t, nmemb, uint64_t, size, uint64_t, ptr, int32_t, err,
+		uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, nmemb, nmemb)
+		lttng_ust_field_integer(uint64_t, size, size)
+		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
+		lttng_ust_field_integer(int32_t, err, err)
+		lttng_ust_field_integer(uint8_t, origin, origin)
+		GM_TP_STACK_FIELD))
+
+/* realloc(in_ptr, size) = ptr; reallocarray(in_ptr, nmemb, size) = ptr (nmemb = 1 for realloc).
+ * On success in_ptr is gone (unless ptr == in_ptr); on failure (ptr = 0, size > 0) it stays. */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, realloc_class,
+	LTTNG_UST_TP_ARGS(uint64_t, in_ptr, uint64_t, nmemb, uint64_t, size, uint64_t, ptr,
+		int32_t, err, uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uint64_t, in_ptr, in_ptr)
+		lttng_ust_field_integer(uint64_t, nmemb, nmemb)
+		lttng_ust_field_integer(uint64_t, size, size)
+		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
+		lttng_ust_field_integer(int32_t, err, err)
+		lttng_ust_field_integer(uint8_t, origin, origin)
+		GM_TP_STACK_FIELD))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, realloc_class, gomemtrace, realloc,
+	LTTNG_UST_TP_ARGS(uint64_t, in_ptr, uint64_t, nmemb, uint64_t, size, uint64_t, ptr,
+		int32_t, err, uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, realloc_class, gomemtrace, reallocarray,
+	LTTNG_UST_TP_ARGS(uint64_t, in_ptr, uint64_t, nmemb, uint64_t, size, uint64_t, ptr,
+		int32_t, err, uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+
+/* posix_memalign(&ptr, align, size) returns err; aligned_alloc/memalign(align, size) = ptr */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, alloc_align,
+	LTTNG_UST_TP_ARGS(uint64_t, align, uint64_t, size, uint64_t, ptr, int32_t, err,
+		uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, align, align)
+		lttng_ust_field_integer(uint64_t, size, size)
+		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
+		lttng_ust_field_integer(int32_t, err, err)
+		lttng_ust_field_integer(uint8_t, origin, origin)
+		GM_TP_STACK_FIELD))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, posix_memalign,
+	LTTNG_UST_TP_ARGS(uint64_t, align, uint64_t, size, uint64_t, ptr, int32_t, err,
+		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, aligned_alloc,
+	LTTNG_UST_TP_ARGS(uint64_t, align, uint64_t, size, uint64_t, ptr, int32_t, err,
+		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, memalign,
+	LTTNG_UST_TP_ARGS(uint64_t, align, uint64_t, size, uint64_t, ptr, int32_t, err,
+		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+
+/* free(ptr); the stack is empty unless GOMEMTRACE_FREE_STACKS=1 */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, free,
+	LTTNG_UST_TP_ARGS(uint64_t, ptr, uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
+		lttng_ust_field_integer(uint8_t, origin, origin)
+		GM_TP_STACK_FIELD))
+
+/* ---- address-space calls ----------------------------------------------------------- */
+
+/* mmap(addr, len, prot, flags, fd, offset) = ret (MAP_FAILED = 0xffffffffffffffff).
+ * (LTTng-UST takes at most 10 arguments: wide events pass a struct defined above.) */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, mmap,
+	LTTNG_UST_TP_ARGS(const struct gm_tp_mmap *, a, uint8_t, origin,
+		const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uint64_t, addr, a->addr)
+		lttng_ust_field_integer(uint64_t, len, a->len)
+		lttng_ust_field_integer_hex(int32_t, prot, a->prot)
+		lttng_ust_field_integer_hex(int32_t, flags, a->flags)
+		lttng_ust_field_integer(int32_t, fd, a->fd)
+		lttng_ust_field_integer(int64_t, offset, a->offset)
+		lttng_ust_field_integer_hex(uint64_t, ret, a->ret)
+		lttng_ust_field_integer(int32_t, err, a->err)
+		lttng_ust_field_integer(uint8_t, origin, origin)
+		GM_TP_STACK_FIELD))
+
+/* munmap(addr, len) = ret */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, munmap,
+	LTTNG_UST_TP_ARGS(uint64_t, addr, uint64_t, len, int32_t, ret, int32_t, err, uint8_t, origin,
+		const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uint64_t, addr, addr)
+		lttng_ust_field_integer(uint64_t, len, len)
+		lttng_ust_field_integer(int32_t, ret, ret)
+		lttng_ust_field_integer(int32_t, err, err)
+		lttng_ust_field_integer(uint8_t, origin, origin)
+		GM_TP_STACK_FIELD))
+
+/* mremap(old_addr, old_len, new_len, flags, new_addr) = ret */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, mremap,
+	LTTNG_UST_TP_ARGS(uint64_t, old_addr, uint64_t, old_len, uint64_t, new_len, int32_t, flags,
+		uint64_t, new_addr, uint64_t, ret, int32_t, err, uint8_t, origin,
+		const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uint64_t, old_addr, old_addr)
+		lttng_ust_field_integer(uint64_t, old_len, old_len)
+		lttng_ust_field_integer(uint64_t, new_len, new_len)
+		lttng_ust_field_integer_hex(int32_t, flags, flags)
+		lttng_ust_field_integer_hex(uint64_t, new_addr, new_addr)
+		lttng_ust_field_integer_hex(uint64_t, ret, ret)
+		lttng_ust_field_integer(int32_t, err, err)
+		lttng_ust_field_integer(uint8_t, origin, origin)
+		GM_TP_STACK_FIELD))
+
+/* madvise(addr, len, advice) = ret; mprotect(addr, len, prot) = ret */
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, range_op,
+	LTTNG_UST_TP_ARGS(uint64_t, addr, uint64_t, len, int32_t, arg, int32_t, ret, int32_t, err,
+		uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uint64_t, addr, addr)
+		lttng_ust_field_integer(uint64_t, len, len)
+		lttng_ust_field_integer(int32_t, arg, arg)
+		lttng_ust_field_integer(int32_t, ret, ret)
+		lttng_ust_field_integer(int32_t, err, err)
+		lttng_ust_field_integer(uint8_t, origin, origin)
+		GM_TP_STACK_FIELD))
+/* `arg` is the advice (MADV_DONTNEED = 4, MADV_FREE = 8, MADV_HUGEPAGE = 14, ...) */
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, range_op, gomemtrace, madvise,
+	LTTNG_UST_TP_ARGS(uint64_t, addr, uint64_t, len, int32_t, arg, int32_t, ret, int32_t, err,
+		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+/* `arg` is the protection (PROT_*) */
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, range_op, gomemtrace, mprotect,
+	LTTNG_UST_TP_ARGS(uint64_t, addr, uint64_t, len, int32_t, arg, int32_t, ret, int32_t, err,
+		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+
+/* ---- process ------------------------------------------------------------------------ */
+
+/* Who the process is and how the tracer is set up; written at start and with every sample,
+ * so that a session started late (or a snapshot) still has it. */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, proc_info,
+	LTTNG_UST_TP_ARGS(const char *, exe, const char *, go_version, int32_t, ppid,
+		uint32_t, page_size, uint32_t, stack_depth, uint32_t, sample_interval_ms,
+		uint8_t, trap_state, uint8_t, free_stacks, uint64_t, sample_bytes),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_string(exe, exe)
+		lttng_ust_field_string(go_version, go_version) /* "" when not a Go program */
+		lttng_ust_field_integer(int32_t, ppid, ppid)
+		lttng_ust_field_integer(uint32_t, page_size, page_size)
+		lttng_ust_field_integer(uint32_t, stack_depth, stack_depth)
+		lttng_ust_field_integer(uint32_t, sample_interval_ms, sample_interval_ms)
+		lttng_ust_field_integer(uint8_t, trap_state, trap_state) /* enum gm_trap_state */
+		lttng_ust_field_integer(uint8_t, free_stacks, free_stacks)
+		lttng_ust_field_integer(uint64_t, sample_bytes, sample_bytes))) /* 0: every allocation */
+
+/* The Go trap changed state (armed, refused, disarmed); `sites` = patched syscall sites. */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, trap_status,
+	LTTNG_UST_TP_ARGS(uint8_t, state, uint32_t, sites, const char *, reason),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint8_t, state, state)
+		lttng_ust_field_integer(uint32_t, sites, sites)
+		lttng_ust_field_string(reason, reason)))
+
+/* The Go runtime's exit_group(status), caught by the trap (Go runs no C destructors). */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, go_exit,
+	LTTNG_UST_TP_ARGS(int32_t, status),
+	LTTNG_UST_TP_FIELDS(lttng_ust_field_integer(int32_t, status, status)))
+
+/* One sample of the process's memory, every GOMEMTRACE_SAMPLE_MS and once at exit (final=1).
+ * Sizes in bytes; -1 where unknown (no cgroup v2, no Go heap found). */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, sample,
+	LTTNG_UST_TP_ARGS(const struct gm_tp_sample *, s),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, seq, s->seq)
+		lttng_ust_field_integer(uint8_t, final, s->final)
+		/* /proc/self/smaps_rollup */
+		lttng_ust_field_integer(int64_t, rss, s->rss)
+		lttng_ust_field_integer(int64_t, pss, s->pss)
+		lttng_ust_field_integer(int64_t, anonymous, s->anonymous)
+		lttng_ust_field_integer(int64_t, lazyfree, s->lazyfree)
+		lttng_ust_field_integer(int64_t, file, s->file)
+		lttng_ust_field_integer(int64_t, shmem, s->shmem)
+		lttng_ust_field_integer(int64_t, swap, s->swap)
+		/* cgroup v2 memory.current of the process's cgroup */
+		lttng_ust_field_integer(int64_t, cgroup_current, s->cgroup_current)
+		/* glibc mallinfo2(): arena (sbrk'd), hblkhd (mmapped), uordblks, fordblks, keepcost */
+		lttng_ust_field_integer(int64_t, malloc_arena, s->malloc_arena)
+		lttng_ust_field_integer(int64_t, malloc_mmap, s->malloc_mmap)
+		lttng_ust_field_integer(int64_t, malloc_inuse, s->malloc_inuse)
+		lttng_ust_field_integer(int64_t, malloc_free, s->malloc_free)
+		lttng_ust_field_integer(int64_t, malloc_keepcost, s->malloc_keepcost)
+		/* Go heap page states summed over all chunks (enum gm_goheap_source says how) */
+		lttng_ust_field_integer(uint8_t, go_source, s->go_source)
+		lttng_ust_field_integer(int64_t, go_mapped, s->go_mapped)     /* committed heap chunks */
+		lttng_ust_field_integer(int64_t, go_inuse, s->go_inuse)       /* pages allocated */
+		lttng_ust_field_integer(int64_t, go_free, s->go_free)         /* free, not released */
+		lttng_ust_field_integer(int64_t, go_released, s->go_released) /* free and released */
+		lttng_ust_field_integer(int64_t, go_resident, s->go_resident))) /* mincore() of chunks */
+
+/* Per-chunk Go page states of one sample (`seq`), for a run of `count` consecutive 4 MiB chunks
+ * starting at `base`; each array holds one entry per chunk, in pages of 8 KiB (0..512),
+ * except `resident`, in pages of 8 KiB found resident by mincore(). */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, go_chunks,
+	LTTNG_UST_TP_ARGS(uint64_t, seq, uint64_t, base, const uint16_t *, inuse,
+		const uint16_t *, released, const uint16_t *, resident, uint32_t, count),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, seq, seq)
+		lttng_ust_field_integer_hex(uint64_t, base, base)
+		lttng_ust_field_sequence(uint16_t, inuse, inuse, uint32_t, count)
+		lttng_ust_field_sequence(uint16_t, released, released, uint32_t, count)
+		lttng_ust_field_sequence(uint16_t, resident, resident, uint32_t, count)))
+
+#endif /* GOMEMTRACE_TP_H */
+
+#include <lttng/tracepoint-event.h>

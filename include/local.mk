@@ -1,0 +1,2 @@
+# include/: what the tracer and the reader share.
+pkginclude_HEADERS = include/gomemtrace/tp.h include/gomemtrace/schema.h

@@ -1,0 +1,32 @@
+/* gosyms.h: the traced executable's Go runtime, as seen from inside the process.
+ *
+ * gm_gosyms_init() runs once in the constructor (before any Go code and before the program
+ * has threads of its own); it maps the executable file read-only, finds .gopclntab (section
+ * header, or by magic in a stripped binary), .symtab when present and .go.buildinfo, and
+ * applies the load bias (PIE). Afterwards every function here is read-only, lock-free,
+ * allocation-free and async-signal-safe. */
+#ifndef GM_GOSYMS_H
+#define GM_GOSYMS_H
+#include <stdbool.h>
+#include <stdint.h>
+
+int gm_gosyms_init(void);            /* 0: the executable is a Go program; -1 otherwise */
+bool gm_gosyms_is_go(void);          /* .gopclntab found */
+bool gm_gosyms_has_cgo(void);        /* the runtime was linked with cgo (e.g. _cgo_init present) */
+const char *gm_gosyms_version(void); /* "go1.19.8" from .go.buildinfo; "" if unknown */
+const char *gm_gosyms_exe(void);     /* absolute path of the executable */
+int gm_gosyms_minor(void);           /* 19 for go1.19.x; 0 if unknown */
+
+/* Runtime address range [entry, end) of the Go function `name` (e.g. "runtime.madvise"). */
+int gm_gosyms_func(const char *name, uintptr_t *entry, uintptr_t *end);
+
+/* The Go text range [lo, hi) of the executable: pcs in it are Go code (cgo's C is outside). */
+extern uintptr_t gm_gosyms_text_lo, gm_gosyms_text_hi; /* written once by init */
+static inline bool gm_gosyms_in_go_text(uintptr_t pc)
+{
+	return pc >= gm_gosyms_text_lo && pc < gm_gosyms_text_hi;
+}
+
+/* Frame size (pcsp value, bytes below the return address) at pc in Go text, -1 if unknown. */
+int gm_gosyms_sp_delta(uintptr_t pc);
+#endif

@@ -1,0 +1,21 @@
+# preload/: libgomemtrace.so, injected with LD_PRELOAD into the traced program.
+pkglib_LTLIBRARIES += preload/libgomemtrace.la
+preload_libgomemtrace_la_SOURCES = \
+	preload/export.h \
+	preload/init.c \
+	preload/config.c preload/config.h \
+	preload/guard.c preload/guard.h \
+	preload/tp.c \
+	preload/malloc_hooks.c \
+	preload/mmap_hooks.c \
+	preload/thread_hooks.c \
+	preload/stack.c preload/stack.h \
+	preload/gosyms.c preload/gosyms.h \
+	preload/gotrap.c preload/gotrap.h \
+	preload/goheap.c preload/goheap.h \
+	preload/sampler.c preload/sampler.h
+preload_libgomemtrace_la_CPPFLAGS = $(AM_CPPFLAGS) -DUNW_LOCAL_ONLY -DLTTNG_UST_COMPAT_API_VERSION=1
+preload_libgomemtrace_la_CFLAGS = $(AM_CFLAGS) $(LTTNG_UST_CFLAGS) $(UNWIND_CFLAGS) \
+	-fvisibility=hidden -fno-omit-frame-pointer
+preload_libgomemtrace_la_LIBADD = common/libgmcommon.la $(LTTNG_UST_LIBS) $(UNWIND_LIBS) -ldl -lpthread
+preload_libgomemtrace_la_LDFLAGS = -module -avoid-version -shared -no-undefined -Wl,-z,nodelete

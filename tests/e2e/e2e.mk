@@ -1,0 +1,11 @@
+# End-to-end tests: a real lttng-sessiond, real Go programs, the real preload.
+# Each test is a bash script; exit 0 pass, 77 skip, anything else fail.
+E2E_TESTS =
+include $(srcdir)/tests/e2e/trap.mk
+include $(srcdir)/tests/e2e/sampler.mk
+include $(srcdir)/tests/e2e/record.mk
+include $(srcdir)/tests/e2e/stack.mk
+TESTS += $(E2E_TESTS)
+EXTRA_DIST += tests/e2e/lib.sh $(E2E_TESTS)
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)

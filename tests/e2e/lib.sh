@@ -1,0 +1,77 @@
+# lib.sh: helpers for the end-to-end tests (sourced, bash). Every test gets its own LTTng
+# session in its own scratch directory; a root lttng-sessiond is started when none runs
+# (and left for the other tests; `make check` stops the one it started at the end).
+#
+# Environment (set by `make check`, see tests/local.mk): GM_TOP_SRCDIR, GM_TOP_BUILDDIR,
+# GM_GO_VERSIONS, GM_LTTNG, GM_LTTNG_SESSIOND, GM_BABELTRACE2.
+set -euo pipefail
+
+: "${GM_TOP_SRCDIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${GM_TOP_BUILDDIR:=$GM_TOP_SRCDIR/build}"
+: "${GM_GO_VERSIONS:=1.19 1.21 1.22 1.23}"
+: "${GM_LTTNG:=lttng}"
+: "${GM_LTTNG_SESSIOND:=lttng-sessiond}"
+: "${GM_BABELTRACE2:=babeltrace2}"
+GM_PRELOAD="$GM_TOP_BUILDDIR/preload/.libs/libgomemtrace.so"
+GM_TOOL="$GM_TOP_BUILDDIR/tools/gomemtrace"
+GM_TEST_NAME=$(basename "$0" .sh)
+GM_SCRATCH=$(mktemp -d "/tmp/gm-e2e-$GM_TEST_NAME.XXXXXX")
+GM_SESSIONS=()
+
+gm_cleanup() {
+	local s
+	for s in "${GM_SESSIONS[@]}"; do "$GM_LTTNG" destroy "$s" >/dev/null 2>&1 || true; done
+	[ -n "${GM_KEEP:-}" ] || rm -rf "$GM_SCRATCH"
+}
+trap gm_cleanup EXIT
+
+gm_fail() { echo "FAIL: $GM_TEST_NAME: $*" >&2; exit 1; }
+gm_skip() { echo "SKIP: $GM_TEST_NAME: $*"; exit 77; }
+gm_note() { echo "# $*"; }
+
+# Start a root session daemon when none answers (the tests need one, and start it themselves).
+gm_sessiond() {
+	"$GM_LTTNG" list >/dev/null 2>&1 && return 0
+	"$GM_LTTNG_SESSIOND" --daemonize --quiet || gm_fail "cannot start lttng-sessiond"
+	local i
+	for i in $(seq 50); do "$GM_LTTNG" list >/dev/null 2>&1 && return 0; sleep 0.1; done
+	gm_fail "lttng-sessiond does not answer"
+}
+
+# The go binary of minor version $1 (e.g. 1.19); a missing toolchain is a failure, not a skip.
+gm_go() {
+	local go=/usr/lib/go-$1/bin/go
+	[ -x "$go" ] || gm_fail "Go $1 is not installed ($go); ./quickstart installs it"
+	echo "$go"
+}
+
+# gm_go_build VERSION SRC_DIR OUT [go build flags...]: build a Go program (cgo on).
+gm_go_build() {
+	local ver=$1 src=$2 out=$3; shift 3
+	local go; go=$(gm_go "$ver")
+	(cd "$src" && CGO_ENABLED=1 GO111MODULE=off GOFLAGS= GOCACHE="${GM_GOCACHE:-/tmp/gm-gocache}" \
+		"$go" build -o "$out" "$@" .) || gm_fail "go $ver build of $src failed"
+}
+
+# gm_trace OUTDIR -- CMD...: run CMD under its own LTTng session with the preload; the trace
+# goes to OUTDIR; the command's exit status is returned; stdout/stderr pass through.
+gm_trace() {
+	local out=$1; shift; [ "$1" = -- ] && shift
+	local s="gm-$GM_TEST_NAME-$$-${#GM_SESSIONS[@]}"
+	gm_sessiond
+	GM_SESSIONS+=("$s")
+	"$GM_LTTNG" create "$s" -o "$out" >/dev/null || gm_fail "lttng create"
+	"$GM_LTTNG" enable-channel -u -s "$s" --subbuf-size=1M --num-subbuf=8 gmch >/dev/null
+	"$GM_LTTNG" enable-event -u -s "$s" -c gmch 'gomemtrace:*' >/dev/null
+	"$GM_LTTNG" enable-event -u -s "$s" -c gmch 'lttng_ust_statedump:*' >/dev/null
+	"$GM_LTTNG" add-context -u -s "$s" -c gmch -t vpid -t vtid -t procname >/dev/null
+	"$GM_LTTNG" start "$s" >/dev/null
+	local rc=0
+	LD_PRELOAD="$GM_PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" "$@" || rc=$?
+	"$GM_LTTNG" stop "$s" >/dev/null
+	"$GM_LTTNG" destroy "$s" >/dev/null
+	return $rc
+}
+
+# gm_events TRACE_DIR: the trace as text, one event a line.
+gm_events() { "$GM_BABELTRACE2" "$1"; }

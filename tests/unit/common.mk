@@ -1,0 +1,1 @@
+# Unit tests of common/ (ELF images, .gopclntab, build info).
