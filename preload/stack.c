@@ -1,4 +1,211 @@
-/* stack.c: STUB */
+/* stack.c: call stacks for events, across the C/Go boundary (see stack.h).
+ *
+ * C frames: libunwind (local-only, .eh_frame). As soon as a frame's pc lies in the Go text
+ * of the executable, libunwind stops (Go code has no .eh_frame) and the walk continues on
+ * Go's frame pointers ([bp] = caller's bp, [bp+8] = return pc), which Go keeps on amd64.
+ *
+ * Stack switches. Go code runs either on a goroutine stack (curg) or on the thread's system
+ * stack (g0). runtime.systemstack and runtime.asmcgocall save the goroutine's sp/bp in
+ * curg.sched (gosave_systemstack_switch) and jump to g0. When the walk follows a frame
+ * pointer from g0 into the goroutine stack it checks that save: if the switching function
+ * had no frame of its own (Go 1.19/1.20: sched.bp != sched.sp), the return pc into its caller
+ * is only at *(sched.sp) and is added, else the chain already holds it (1.21+ push BP).
+ *
+ * Safety. Every word read lies inside the g0 or curg stack bounds recorded in the runtime's
+ * g structs (goroutine stacks are fully mapped; g0 reads stay above the current sp) and
+ * frame pointers must grow within one stack, so a corrupt chain ends the walk instead of
+ * faulting. g comes from the executable's TLS slot (%fs:off, off decoded from the runtime's
+ * own code). Offsets of g and m fields were read off the runtime's assembly, Go 1.19-1.23
+ * amd64 (docs/go-runtime.md). No locks, no allocation: async-signal-safe. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <libunwind.h>
+
+#include "preload/gosyms.h"
 #include "preload/stack.h"
-uint32_t gm_stack_capture(uint64_t *out, uint32_t max, uint32_t skip) { return 0; }
-uint32_t gm_stack_capture_go(uint64_t *out, uint32_t max, uintptr_t pc, uintptr_t sp, uintptr_t bp) { return 0; }
+
+/* ---- the Go runtime's structures (amd64, Go 1.19-1.23) ----------------------------- */
+
+#define GM_G_STACK_LO 0x00  /* g.stack.lo */
+#define GM_G_STACK_HI 0x08  /* g.stack.hi */
+#define GM_G_M 0x30         /* g.m */
+#define GM_G_SCHED_SP 0x38  /* g.sched.sp */
+#define GM_G_SCHED_BP 0x68  /* g.sched.bp */
+#define GM_M_G0 0x00        /* m.g0 */
+#define GM_M_GSIGNAL 0x50   /* m.gsignal */
+#define GM_M_CURG 0xc0      /* m.curg */
+
+/* Offset of the g slot from %fs; decoded once from runtime.systemstack by
+ * gm_stack_tls_offset() (-8 unless the executable has C TLS of its own). */
+static long gm_stack_g_off = -8;
+static int gm_stack_g_off_known; /* 1 once decoded; written by the first walker, same value */
+
+static void gm_stack_tls_offset(void)
+{
+	uintptr_t lo, hi;
+	if (gm_gosyms_func("runtime.systemstack", &lo, &hi) == 0) {
+		/* mov %fs:disp32, %r64: 64 48 8b <modrm 04|0c|..> 25 disp32 */
+		const uint8_t *p = (const uint8_t *)lo;
+		for (uintptr_t i = 0; i + 9 <= hi - lo && i < 48; i++) {
+			if (p[i] == 0x64 && (p[i + 1] & 0xf8) == 0x48 && p[i + 2] == 0x8b &&
+			    (p[i + 3] & 0xc7) == 0x04 && p[i + 4] == 0x25) {
+				int32_t d;
+				memcpy(&d, p + i + 5, 4);
+				gm_stack_g_off = d;
+				break;
+			}
+		}
+	}
+	__atomic_store_n(&gm_stack_g_off_known, 1, __ATOMIC_RELEASE);
+}
+
+static inline uintptr_t gm_stack_load_g(void)
+{
+	uintptr_t g;
+	__asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(gm_stack_g_off));
+	return g;
+}
+
+/* ---- bounded reads ------------------------------------------------------------------- */
+
+/* A stack the walk may read: [lo, hi). */
+struct gm_stack_range {
+	uintptr_t lo; /* lowest readable address */
+	uintptr_t hi; /* one past the highest */
+};
+
+static inline bool gm_stack_in(const struct gm_stack_range *r, uintptr_t a, uintptr_t n)
+{
+	return a >= r->lo && a + n <= r->hi && a + n > a && (a & 7) == 0;
+}
+
+static inline uintptr_t gm_stack_word(uintptr_t a) { return *(const uintptr_t *)a; }
+
+/* Everything the Go part of a walk knows about the thread. */
+struct gm_stack_goctx {
+	struct gm_stack_range g0;   /* system stack of this M (reads only above the start sp) */
+	struct gm_stack_range curg; /* the goroutine's stack, if any */
+	uintptr_t sched_sp;         /* curg.sched.sp at the time of the walk (0: none) */
+	uintptr_t sched_bp;         /* curg.sched.bp */
+	bool have_curg;             /* curg known and distinct from g0 */
+};
+
+/* Read the runtime's view of this thread. sp: the walk's starting sp (g0 reads stay above). */
+static bool gm_stack_goctx(struct gm_stack_goctx *c, uintptr_t sp)
+{
+	memset(c, 0, sizeof *c);
+	if (__builtin_expect(!__atomic_load_n(&gm_stack_g_off_known, __ATOMIC_ACQUIRE), 0))
+		gm_stack_tls_offset();
+	uintptr_t g = gm_stack_load_g();
+	if (!g || (g & 7))
+		return false;
+	uintptr_t m = gm_stack_word(g + GM_G_M);
+	if (!m || (m & 7))
+		return false;
+	uintptr_t g0 = gm_stack_word(m + GM_M_G0);
+	uintptr_t curg = gm_stack_word(m + GM_M_CURG);
+	if (g0 && !(g0 & 7)) {
+		c->g0.lo = gm_stack_word(g0 + GM_G_STACK_LO);
+		c->g0.hi = gm_stack_word(g0 + GM_G_STACK_HI);
+		if (sp > c->g0.lo && sp < c->g0.hi)
+			c->g0.lo = sp; /* never below the live part of the system stack */
+	}
+	if (curg && !(curg & 7) && curg != g0) {
+		c->curg.lo = gm_stack_word(curg + GM_G_STACK_LO);
+		c->curg.hi = gm_stack_word(curg + GM_G_STACK_HI);
+		c->sched_sp = gm_stack_word(curg + GM_G_SCHED_SP);
+		c->sched_bp = gm_stack_word(curg + GM_G_SCHED_BP);
+		c->have_curg = c->curg.lo < c->curg.hi;
+	}
+	return true;
+}
+
+/* ---- the Go frame-pointer walk ------------------------------------------------------------ */
+
+/* Append the Go frames above (pc's frame, bp). `leaf_sp`: nonzero when pc is a frameless
+ * function stopped at a syscall, whose return pc is at [leaf_sp]. Returns frames written. */
+static uint32_t gm_stack_walk_go(uint64_t *out, uint32_t max, uintptr_t pc, uintptr_t sp,
+				 uintptr_t bp, uintptr_t leaf_sp)
+{
+	uint32_t n = 0;
+	struct gm_stack_goctx c;
+	if (!max)
+		return 0;
+	out[n++] = pc;
+	if (!gm_stack_goctx(&c, sp))
+		return n;
+	const struct gm_stack_range *cur = NULL;
+	if (gm_stack_in(&c.g0, sp, 8))
+		cur = &c.g0;
+	else if (c.have_curg && gm_stack_in(&c.curg, sp, 8))
+		cur = &c.curg;
+	if (!cur)
+		return n;
+	if (leaf_sp && n < max && gm_stack_in(cur, leaf_sp, 8)) {
+		uintptr_t ret = gm_stack_word(leaf_sp);
+		if (!gm_gosyms_in_go_text(ret))
+			return n;
+		out[n++] = ret;
+	}
+	uintptr_t last = 0; /* frame pointers grow within one stack */
+	while (n < max) {
+		if (cur == &c.g0 && c.have_curg && gm_stack_in(&c.curg, bp, 16)) {
+			/* Leaving the system stack for the goroutine's: a frameless switch (Go 1.19,
+			 * 1.20) hid its caller's pc at *(sched.sp). */
+			if (bp == c.sched_bp && c.sched_sp != c.sched_bp &&
+			    gm_stack_in(&c.curg, c.sched_sp, 8)) {
+				uintptr_t ret = gm_stack_word(c.sched_sp);
+				if (gm_gosyms_in_go_text(ret))
+					out[n++] = ret;
+				if (n >= max)
+					break;
+			}
+			cur = &c.curg;
+			last = 0;
+		}
+		if (!gm_stack_in(cur, bp, 16) || bp <= last)
+			break;
+		uintptr_t ret = gm_stack_word(bp + 8);
+		if (!gm_gosyms_in_go_text(ret))
+			break; /* goexit/mstart reached, or back in C (a callback): done */
+		out[n++] = ret;
+		last = bp;
+		bp = gm_stack_word(bp);
+	}
+	return n;
+}
+
+/* ---- entry points -------------------------------------------------------------------------- */
+
+__attribute__((noinline)) uint32_t gm_stack_capture(uint64_t *out, uint32_t max, uint32_t skip)
+{
+	unw_context_t uc;
+	unw_cursor_t cur;
+	uint32_t n = 0;
+	if (!max || unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+		return 0;
+	skip += 1; /* this function's caller is the hook itself */
+	while (n < max && unw_step(&cur) > 0) {
+		unw_word_t ip;
+		if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !ip)
+			break;
+		if (skip) {
+			skip--;
+			continue;
+		}
+		if (gm_gosyms_in_go_text(ip)) {
+			unw_word_t sp = 0, bp = 0;
+			unw_get_reg(&cur, UNW_X86_64_RSP, &sp);
+			unw_get_reg(&cur, UNW_X86_64_RBP, &bp);
+			return n + gm_stack_walk_go(out + n, max - n, ip, sp, bp, 0);
+		}
+		out[n++] = ip;
+	}
+	return n;
+}
+
+uint32_t gm_stack_capture_go(uint64_t *out, uint32_t max, uintptr_t pc, uintptr_t sp, uintptr_t bp)
+{
+	return gm_stack_walk_go(out, max, pc, sp, bp, sp);
+}

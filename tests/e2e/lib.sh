@@ -61,9 +61,10 @@ gm_trace() {
 	gm_sessiond
 	GM_SESSIONS+=("$s")
 	"$GM_LTTNG" create "$s" -o "$out" >/dev/null || gm_fail "lttng create"
-	"$GM_LTTNG" enable-channel -u -s "$s" --subbuf-size=1M --num-subbuf=8 gmch >/dev/null
+	"$GM_LTTNG" enable-channel -u -s "$s" --subbuf-size="${GM_SUBBUF:-4M}" --num-subbuf=8 gmch >/dev/null
 	"$GM_LTTNG" enable-event -u -s "$s" -c gmch 'gomemtrace:*' >/dev/null
 	"$GM_LTTNG" enable-event -u -s "$s" -c gmch 'lttng_ust_statedump:*' >/dev/null
+	"$GM_LTTNG" enable-event -u -s "$s" -c gmch 'lttng_ust_lib:*' >/dev/null
 	"$GM_LTTNG" add-context -u -s "$s" -c gmch -t vpid -t vtid -t procname >/dev/null
 	"$GM_LTTNG" start "$s" >/dev/null
 	local rc=0
@@ -73,5 +74,22 @@ gm_trace() {
 	return $rc
 }
 
-# gm_events TRACE_DIR: the trace as text, one event a line.
-gm_events() { "$GM_BABELTRACE2" "$1"; }
+# gm_events TRACE_DIR: the trace as text, one event a line. Fails the test if the tracer
+# discarded events (babeltrace2 warns on stderr), unless GM_ALLOW_DISCARDS is set.
+gm_events() {
+	local err=$GM_SCRATCH/bt2.err
+	"$GM_BABELTRACE2" "$1" 2>"$err" || gm_fail "babeltrace2 cannot read $1: $(head -3 "$err")"
+	if [ -z "${GM_ALLOW_DISCARDS:-}" ] && grep -qi 'discarded' "$err"; then
+		gm_fail "the tracer discarded events: $(grep -i discarded "$err" | head -2)"
+	fi
+}
+
+# gm_count FILE PATTERN: number of lines of FILE matching the extended regex PATTERN.
+gm_count() { grep -cE -- "$2" "$1" || true; }
+
+# The absolute path of one of lttng-ust's helper libraries (liblttng-ust-fork.so, ...).
+gm_ust_lib() {
+	local d; d=$(pkg-config --variable=libdir lttng-ust 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)
+	[ -e "$d/$1" ] || gm_fail "$1 not found in $d"
+	echo "$d/$1"
+}

@@ -1,0 +1,166 @@
+/* churn.c: end-to-end robustness workload for the preload (tests/e2e/robust_*.sh).
+ *
+ *   churn threads N ITER   N threads, each ITER x (malloc, realloc, free) of varying sizes
+ *   churn edge             the malloc family's edge cases; prints what libc answered
+ *   churn fork             fork() without exec: the child allocates, frees, exits 7
+ *   churn dlopen LIB       dlopen/dlsym/dlclose LIB a few times
+ * The output is deterministic so that traced and untraced runs can be compared byte for byte. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int iters;
+
+static void *churn_thread(void *arg)
+{
+	uintptr_t id = (uintptr_t)arg;
+	unsigned sum = 0;
+	for (int i = 0; i < iters; i++) {
+		size_t n = 16 + ((id * 7919 + (unsigned)i * 104729) % 4096);
+		char *p = malloc(n);
+		if (!p)
+			abort();
+		memset(p, (int)i, n);
+		char *q = realloc(p, n * 2);
+		if (!q)
+			abort();
+		sum += (unsigned char)q[n - 1];
+		free(q);
+	}
+	return (void *)(uintptr_t)sum;
+}
+
+static int run_threads(int n, int iter)
+{
+	pthread_t t[256];
+	iters = iter;
+	if (n > 256)
+		n = 256;
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&t[i], NULL, churn_thread, (void *)(uintptr_t)i))
+			return 1;
+	unsigned long total = 0;
+	for (int i = 0; i < n; i++) {
+		void *r;
+		pthread_join(t[i], &r);
+		total += (uintptr_t)r;
+	}
+	printf("threads=%d iter=%d checksum=%lu\n", n, iter, total);
+	return 0;
+}
+
+static volatile size_t big = SIZE_MAX / 2; /* volatile: keep the compiler out of the edge cases */
+static void *volatile nullp; /* realloc(NULL, n) that gcc cannot turn into malloc(n) */
+
+static int run_edge(void)
+{
+	errno = 0;
+	void *p = malloc(big);
+	printf("malloc(huge) = %s errno=%s\n", p ? "ptr" : "NULL", errno == ENOMEM ? "ENOMEM" : "?");
+	errno = 0;
+	p = calloc(big, 4);
+	printf("calloc(overflow) = %s errno=%s\n", p ? "ptr" : "NULL", errno == ENOMEM ? "ENOMEM" : "?");
+	free(NULL);
+	printf("free(NULL) ok\n");
+	p = realloc(nullp, 100);
+	printf("realloc(NULL,100) = %s\n", p ? "ptr" : "NULL");
+	p = realloc(p, 0);
+	printf("realloc(p,0) = %s\n", p ? "ptr" : "NULL");
+	free(p);
+	void *a = NULL;
+	int r = posix_memalign(&a, 3, 64);
+	printf("posix_memalign(align 3) = %s\n", r == EINVAL ? "EINVAL" : "?");
+	r = posix_memalign(&a, 4096, 100);
+	printf("posix_memalign(4096) = %d aligned=%d\n", r, ((uintptr_t)a & 4095) == 0);
+	free(a);
+	a = aligned_alloc(64, 128);
+	printf("aligned_alloc(64) aligned=%d\n", ((uintptr_t)a & 63) == 0);
+	free(a);
+	a = memalign(256, 10);
+	printf("memalign(256) aligned=%d\n", ((uintptr_t)a & 255) == 0);
+	free(a);
+	a = valloc(10);
+	printf("valloc aligned=%d\n", ((uintptr_t)a & 4095) == 0);
+	free(a);
+	a = reallocarray(NULL, 10, 10);
+	printf("reallocarray = %s\n", a ? "ptr" : "NULL");
+	errno = 0;
+	void *b = reallocarray(a, big, 4);
+	printf("reallocarray(overflow) = %s errno=%s\n", b ? "ptr" : "NULL", errno == ENOMEM ? "ENOMEM" : "?");
+	if (b)
+		a = b;
+	free(a);
+	errno = 0;
+	void *m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	printf("mmap = %s\n", m == MAP_FAILED ? "FAILED" : "ok");
+	r = madvise(m, 1 << 20, MADV_DONTNEED);
+	printf("madvise = %d\n", r);
+	r = madvise(m, 1 << 20, 12345);
+	printf("madvise(bad) = %d errno=%s\n", r, errno == EINVAL ? "EINVAL" : "?");
+	void *m2 = mremap(m, 1 << 20, 2 << 20, MREMAP_MAYMOVE);
+	printf("mremap = %s\n", m2 == MAP_FAILED ? "FAILED" : "ok");
+	r = munmap(m2, 2 << 20);
+	printf("munmap = %d\n", r);
+	errno = 0;
+	r = munmap((void *)1, 4096);
+	printf("munmap(bad) = %d errno=%s\n", r, errno == EINVAL ? "EINVAL" : "?");
+	return 0;
+}
+
+static int run_fork(void)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 1000; i++) {
+			void *volatile p = malloc(100 + (size_t)i); /* volatile: not optimized away */
+			free(p);
+		}
+		void *volatile leak = malloc(4242);
+		(void)leak;
+		_exit(7);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	printf("child exit=%d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return 0;
+}
+
+static int run_dlopen(const char *lib)
+{
+	for (int i = 0; i < 3; i++) {
+		void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+		if (!h) {
+			printf("dlopen failed: %s\n", dlerror());
+			return 1;
+		}
+		double (*cosp)(double) = (double (*)(double))dlsym(h, "cos");
+		printf("cos(0) = %.1f\n", cosp ? cosp(0.0) : -1.0);
+		dlclose(h);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 4 && !strcmp(argv[1], "threads"))
+		return run_threads(atoi(argv[2]), atoi(argv[3]));
+	if (argc >= 2 && !strcmp(argv[1], "edge"))
+		return run_edge();
+	if (argc >= 2 && !strcmp(argv[1], "fork"))
+		return run_fork();
+	if (argc >= 3 && !strcmp(argv[1], "dlopen"))
+		return run_dlopen(argv[2]);
+	fprintf(stderr, "usage: churn threads N ITER | edge | fork | dlopen LIB\n");
+	return 2;
+}
