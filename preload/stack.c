@@ -60,12 +60,18 @@ static void gm_stack_tls_offset(void)
 	__atomic_store_n(&gm_stack_g_off_known, 1, __ATOMIC_RELEASE);
 }
 
+#ifdef GM_STACK_TESTING
+/* Unit tests (tests/unit/test_stack.c) lay out g, m and stacks in plain memory. */
+uintptr_t gm_stack_test_g;
+static inline uintptr_t gm_stack_load_g(void) { return gm_stack_test_g; }
+#else
 static inline uintptr_t gm_stack_load_g(void)
 {
 	uintptr_t g;
 	__asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(gm_stack_g_off));
 	return g;
 }
+#endif
 
 /* ---- bounded reads ------------------------------------------------------------------- */
 
