@@ -22,6 +22,7 @@
 #include <string.h>
 #include <libunwind.h>
 
+#include "preload/config.h"
 #include "preload/gosyms.h"
 #include "preload/stack.h"
 
@@ -184,14 +185,45 @@ static uint32_t gm_stack_walk_go(uint64_t *out, uint32_t max, uintptr_t pc, uint
 
 /* ---- entry points -------------------------------------------------------------------------- */
 
+void gm_stack_init(void)
+{
+	/* libunwind's default global cache takes a lock and blocks signals (two sigprocmask
+	 * syscalls) at every step; the per-thread cache does neither. */
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+}
+
+/* A thread on which Go code may run (a g in the executable's TLS slot). */
+static inline bool gm_stack_on_go_thread(void)
+{
+	if (!gm_gosyms_text_hi)
+		return false; /* not a Go executable: the TLS slot is not Go's */
+	if (__builtin_expect(!__atomic_load_n(&gm_stack_g_off_known, __ATOMIC_ACQUIRE), 0))
+		gm_stack_tls_offset();
+	return gm_stack_load_g() != 0;
+}
+
 __attribute__((noinline)) uint32_t gm_stack_capture(uint64_t *out, uint32_t max, uint32_t skip)
 {
+	skip += 1; /* this function's caller is the hook itself */
+	if (!max)
+		return 0;
+	if (!gm_stack_on_go_thread()) {
+		/* Pure C: libunwind's fast path (per-IP frame cache, no register state needed). */
+		void *buf[GM_STACK_DEPTH_MAX + 8];
+		uint32_t want = max + skip + 1 < GM_STACK_DEPTH_MAX + 8 ? max + skip + 1
+									 : GM_STACK_DEPTH_MAX + 8;
+		int got = unw_backtrace(buf, (int)want);
+		uint32_t n = 0;
+		for (int i = (int)skip + 1; i < got && n < max; i++)
+			out[n++] = (uintptr_t)buf[i];
+		return n;
+	}
+	/* A Go thread: step C frames until the Go text, then follow Go's frame pointers. */
 	unw_context_t uc;
 	unw_cursor_t cur;
 	uint32_t n = 0;
-	if (!max || unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+	if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
 		return 0;
-	skip += 1; /* this function's caller is the hook itself */
 	while (n < max && unw_step(&cur) > 0) {
 		unw_word_t ip;
 		if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !ip)

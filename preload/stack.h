@@ -9,6 +9,9 @@
 #define GM_STACK_H
 #include <stdint.h>
 
+/* Constructor-time set-up (libunwind's cache policy). */
+void gm_stack_init(void);
+
 /* From a hook: fill out[] with at most max return addresses, innermost first, starting at
  * the caller of the hooked libc function (skip = frames of gomemtrace itself to drop).
  * Returns the depth. */
