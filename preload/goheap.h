@@ -1,8 +1,9 @@
 /* goheap.h: where the Go heap and the page allocator's chunk bitmaps live in this process.
  *
  * The mmap hooks report every mapping the runtime makes (gm_goheap_note_mmap); this module
- * keeps, lock-free, the committed heap ranges and the 1 MiB blocks that hold the runtime's
- * per-chunk bitmaps (pallocData), and the sampler reads page states from them. */
+ * keeps, lock-free, the committed heap chunks and the 1 MiB blocks that hold the runtime's
+ * per-chunk bitmaps (pallocData), and the sampler reads page states from them.
+ * See docs/go-heap.md for the runtime facts this relies on (Go 1.19-1.23, amd64). */
 #ifndef GM_GOHEAP_H
 #define GM_GOHEAP_H
 #include <stddef.h>
@@ -21,7 +22,25 @@ struct gm_goheap_totals {
 	uint8_t source;   /* enum gm_goheap_source */
 };
 
-/* Sampler thread only: read the page states; emit gomemtrace:go_chunks for sample `seq` when
- * emit_chunks is set; fill totals. */
-void gm_goheap_sample(uint64_t seq, int emit_chunks, struct gm_goheap_totals *totals);
+/* Read the page states; emit gomemtrace:go_chunks for sample `seq` when emit_chunks is set;
+ * fill totals (all -1 and GM_GOHEAP_NONE when no bitmap is known). Context `ctx` selects
+ * the scratch buffers: 0 = the sampler thread, 1 = the final sample (which may run in a
+ * signal handler at the same time as the sampler thread); each context is single-threaded.
+ * Allocation-free, lock-free and async-signal-safe (syscalls: getpid, process_vm_readv,
+ * mincore). */
+void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_totals *totals);
+
+/* ---- chunk math (exposed for the unit tests) ------------------------------------------- */
+/* One chunk's page counts from its 128-byte pallocData (pallocBits[8], scavenged[8]). */
+struct gm_goheap_chunk {
+	uint16_t inuse;    /* popcount(pallocBits) */
+	uint16_t released; /* popcount(scavenged & ~pallocBits) */
+	uint16_t free;     /* 512 - inuse - released */
+};
+void gm_goheap_chunk_count(const uint64_t pd[16], struct gm_goheap_chunk *c);
+/* Chunk index of an address: (addr - arenaBaseOffset) >> 22 (mod 2^64). */
+static inline uint64_t gm_goheap_chunk_index(uintptr_t addr)
+{
+	return ((uint64_t)addr - 0xffff800000000000ULL) >> 22;
+}
 #endif

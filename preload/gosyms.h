@@ -29,4 +29,11 @@ static inline bool gm_gosyms_in_go_text(uintptr_t pc)
 
 /* Frame size (pcsp value, bytes below the return address) at pc in Go text, -1 if unknown. */
 int gm_gosyms_sp_delta(uintptr_t pc);
+
+/* Added by the gosyms piece: */
+/* The Go function containing runtime pc: its name (in the mapped file) and [entry, end).
+ * Any out pointer may be NULL. 0, or -1 outside Go text. */
+int gm_gosyms_lookup(uintptr_t pc, const char **name, uintptr_t *entry, uintptr_t *end);
+/* Runtime address minus link address of the executable (0 unless PIE). */
+uintptr_t gm_gosyms_load_bias(void);
 #endif

@@ -1,4 +1,321 @@
-/* sampler.c: STUB, to be written (see sampler.h). */
+/* sampler.c: the sampler thread. Every GOMEMTRACE_SAMPLE_MS it writes gomemtrace:proc_info and
+ * gomemtrace:sample (smaps_rollup, status, cgroup memory, mallinfo2, the Go heap's page states
+ * from goheap.c, which also writes gomemtrace:go_chunks), and once more at exit (final=1).
+ *
+ * Everything a sample does is allocation-free (read() into stack buffers, hand parsing) so
+ * that the final sample can run from the Go trap's signal handler on the runtime's exit_group
+ * as well as from the library destructor. The thread is detached, never joined, blocks every
+ * signal and holds the nesting guard for life; with no session listening it only sleeps
+ * (and lets the Go trap check its handler). */
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "preload/sampler.h"
-void gm_sampler_start(void) {}
-void gm_sampler_final(void) {}
+
+/* ---- parsing (pure, allocation-free) ------------------------------------------------------- */
+
+static int gm_sampler_isblank(char c) { return c == ' ' || c == '\t'; }
+
+int64_t gm_sampler_int(const char *p)
+{
+	while (gm_sampler_isblank(*p))
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;
+	int64_t v = 0;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	return v;
+}
+
+int64_t gm_sampler_kb(const char *buf, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = buf;
+	while (p && *p) {
+		if (!strncmp(p, key, kl) && p[kl] == ':') {
+			int64_t v = gm_sampler_int(p + kl + 1);
+			return v < 0 ? -1 : v * 1024;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+void gm_sampler_parse_mem(const char *rollup, const char *status, struct gm_sampler_mem *m)
+{
+	m->rss = m->pss = m->anonymous = m->lazyfree = m->file = m->shmem = m->swap = -1;
+	if (rollup && gm_sampler_kb(rollup, "Rss") >= 0) {
+		m->rss = gm_sampler_kb(rollup, "Rss");
+		m->pss = gm_sampler_kb(rollup, "Pss");
+		m->anonymous = gm_sampler_kb(rollup, "Anonymous");
+		m->lazyfree = gm_sampler_kb(rollup, "LazyFree");
+		m->swap = gm_sampler_kb(rollup, "Swap");
+	} else if (status) {
+		m->rss = gm_sampler_kb(status, "VmRSS");
+		m->anonymous = gm_sampler_kb(status, "RssAnon");
+		m->swap = gm_sampler_kb(status, "VmSwap");
+	}
+	if (status)
+		m->shmem = gm_sampler_kb(status, "RssShmem");
+	if (m->rss >= 0 && m->anonymous >= 0) {
+		int64_t f = m->rss - m->anonymous - (m->shmem > 0 ? m->shmem : 0);
+		m->file = f > 0 ? f : 0;
+	}
+}
+
+/* Append src to out[*n] (bounded); returns 0, or -1 when it does not fit. */
+static int gm_sampler_cat(char *out, size_t cap, size_t *n, const char *src, size_t len)
+{
+	if (*n + len + 1 > cap)
+		return -1;
+	memcpy(out + *n, src, len);
+	*n += len;
+	out[*n] = '\0';
+	return 0;
+}
+
+/* Does the comma-separated controller list [p, p+len) name "memory"? */
+static int gm_sampler_has_memory(const char *p, size_t len)
+{
+	while (len) {
+		const char *c = memchr(p, ',', len);
+		size_t l = c ? (size_t)(c - p) : len;
+		if (l == 6 && !strncmp(p, "memory", 6))
+			return 1;
+		if (!c)
+			break;
+		len -= l + 1;
+		p = c + 1;
+	}
+	return 0;
+}
+
+int gm_sampler_cgroup_file(const char *cg, int which, char *out, size_t cap)
+{
+	static const char *const v2_roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+	int k = 0;
+	for (int pass = 0; pass < 2; pass++) { /* pass 0: v2 lines, pass 1: v1 memory lines */
+		for (const char *line = cg; line && *line;) {
+			const char *eol = strchr(line, '\n');
+			size_t ll = eol ? (size_t)(eol - line) : strlen(line);
+			const char *c1 = memchr(line, ':', ll);
+			const char *c2 = c1 ? memchr(c1 + 1, ':', ll - (size_t)(c1 + 1 - line)) : NULL;
+			if (c2) {
+				const char *path = c2 + 1;
+				size_t pl = ll - (size_t)(path - line);
+				if (pl == 1 && path[0] == '/')
+					pl = 0; /* the root: no double slash */
+				int v2 = c1 - line == 1 && line[0] == '0' && c2 == c1 + 1;
+				int v1 = !v2 && gm_sampler_has_memory(c1 + 1, (size_t)(c2 - c1 - 1));
+				for (int r = 0; pass == 0 && v2 && r < 2; r++, k++) {
+					size_t n = 0;
+					if (k == which)
+						return gm_sampler_cat(out, cap, &n, v2_roots[r], strlen(v2_roots[r])) ||
+						       gm_sampler_cat(out, cap, &n, path, pl) ||
+						       gm_sampler_cat(out, cap, &n, "/memory.current", 15) ? -1 : 0;
+				}
+				if (pass == 1 && v1) {
+					size_t n = 0;
+					if (k++ == which)
+						return gm_sampler_cat(out, cap, &n, "/sys/fs/cgroup/memory", 21) ||
+						       gm_sampler_cat(out, cap, &n, path, pl) ||
+						       gm_sampler_cat(out, cap, &n, "/memory.usage_in_bytes", 22) ? -1 : 0;
+				}
+			}
+			line = eol ? eol + 1 : NULL;
+		}
+	}
+	return -1;
+}
+
+long gm_sampler_read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = 0;
+	while (n + 1 < cap) {
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return (long)n;
+}
+
+#ifndef GM_SAMPLER_TESTING
+/* ---- the samples ------------------------------------------------------------------------- */
+#include "gomemtrace/schema.h"
+#include "gomemtrace/tp.h"
+#include "preload/config.h"
+#include "preload/goheap.h"
+#include "preload/gosyms.h"
+#include "preload/gotrap.h"
+#include "preload/guard.h"
+
+/* Shared state; written as noted. */
+static _Atomic uint64_t gm_sampler_seq;   /* next sample number (any sampling context) */
+static _Atomic int gm_sampler_finished;   /* 1 once the final sample started (any thread) */
+static uint32_t gm_sampler_page_size;     /* getpagesize(), set by gm_sampler_start */
+
+/* Text buffers of one sampling context (0: the thread, 1: the final sample, which may run in
+ * a signal handler on a small stack while the thread samples); owner: that context. */
+struct gm_sampler_scratch {
+	char rollup[4096]; /* /proc/self/smaps_rollup */
+	char status[4096]; /* /proc/self/status */
+	char cg[2048];     /* /proc/self/cgroup */
+	char path[1024];   /* a cgroup memory file */
+};
+static struct gm_sampler_scratch gm_sampler_scratch[2];
+
+/* Current memory use of our cgroup, bytes; -1 if no candidate file is readable. */
+static int64_t gm_sampler_cgroup(struct gm_sampler_scratch *x)
+{
+	char val[64];
+	if (gm_sampler_read_file("/proc/self/cgroup", x->cg, sizeof x->cg) <= 0)
+		return -1;
+	for (int k = 0; gm_sampler_cgroup_file(x->cg, k, x->path, sizeof x->path) == 0; k++)
+		if (gm_sampler_read_file(x->path, val, sizeof val) > 0)
+			return gm_sampler_int(val);
+	return -1;
+}
+
+static void gm_sampler_proc_info(void)
+{
+	if (!lttng_ust_tracepoint_enabled(gomemtrace, proc_info))
+		return;
+	lttng_ust_do_tracepoint(gomemtrace, proc_info, gm_gosyms_exe(), gm_gosyms_version(),
+				(int32_t)getppid(), gm_sampler_page_size, gm_config.stack_depth,
+				gm_config.sample_interval_ms, gm_gotrap_state(), gm_config.free_stacks,
+				gm_config.sample_bytes);
+}
+
+/* One sample; `final`: the exit sample (scratch context 1); `malloc_ok`: mallinfo2 may run. */
+static void gm_sampler_take(int final, int malloc_ok)
+{
+	if (!lttng_ust_tracepoint_enabled(gomemtrace, sample)) {
+		gm_sampler_proc_info();
+		return;
+	}
+	struct gm_sampler_scratch *x = &gm_sampler_scratch[final ? 1 : 0];
+	int have_rollup =
+		gm_sampler_read_file("/proc/self/smaps_rollup", x->rollup, sizeof x->rollup) > 0;
+	int have_status = gm_sampler_read_file("/proc/self/status", x->status, sizeof x->status) > 0;
+	struct gm_sampler_mem m;
+	gm_sampler_parse_mem(have_rollup ? x->rollup : NULL, have_status ? x->status : NULL, &m);
+
+	struct gm_tp_sample s;
+	memset(&s, 0, sizeof s);
+	s.seq = atomic_fetch_add(&gm_sampler_seq, 1);
+	s.final = (uint8_t)final;
+	s.rss = m.rss, s.pss = m.pss, s.anonymous = m.anonymous, s.lazyfree = m.lazyfree;
+	s.file = m.file, s.shmem = m.shmem, s.swap = m.swap;
+	s.cgroup_current = gm_sampler_cgroup(x);
+	s.malloc_arena = s.malloc_mmap = s.malloc_inuse = s.malloc_free = s.malloc_keepcost = -1;
+	if (malloc_ok) {
+		struct mallinfo2 mi = mallinfo2();
+		s.malloc_arena = (int64_t)mi.arena;
+		s.malloc_mmap = (int64_t)mi.hblkhd;
+		s.malloc_inuse = (int64_t)mi.uordblks;
+		s.malloc_free = (int64_t)mi.fordblks;
+		s.malloc_keepcost = (int64_t)mi.keepcost;
+	}
+	struct gm_goheap_totals t;
+	gm_goheap_sample(s.seq, gm_config.go_chunks, final, &t);
+	s.go_source = t.source;
+	s.go_mapped = t.mapped, s.go_inuse = t.inuse, s.go_free = t.free;
+	s.go_released = t.released, s.go_resident = t.resident;
+
+	gm_sampler_proc_info();
+	lttng_ust_do_tracepoint(gomemtrace, sample, &s);
+}
+
+/* ---- the thread ------------------------------------------------------------------------- */
+
+static void *gm_sampler_main(void *arg)
+{
+	(void)arg;
+	gm_guard_hold_forever();
+	pthread_setname_np(pthread_self(), "gomemtrace");
+	gm_guard_thread_check();
+	struct timespec next;
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (;;) {
+		uint64_t ns = (uint64_t)next.tv_nsec + (uint64_t)gm_config.sample_interval_ms * 1000000ULL;
+		next.tv_sec += (time_t)(ns / 1000000000ULL);
+		next.tv_nsec = (long)(ns % 1000000000ULL);
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+		if (atomic_load(&gm_sampler_finished))
+			return NULL;
+		gm_gotrap_check();
+		gm_sampler_take(0, 1);
+		/* after a long stall (stopped process), do not fire a burst of catch-up samples */
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > next.tv_sec + 1)
+			next = now;
+	}
+}
+
+/* exit(): the destructors of one object run in reverse link order, and tp.c's (which
+ * unregister the probes) run before init.c's gm_fini; this file is linked after tp.c, so this
+ * one runs while the events are still registered. (atexit would be too late: ld.so's
+ * _dl_fini is registered after our constructor, so it runs first.) */
+__attribute__((destructor)) static void gm_sampler_fini(void)
+{
+	gm_guard_depth++;
+	gm_sampler_final();
+	gm_guard_depth--;
+}
+
+void gm_sampler_start(void)
+{
+	if (!gm_config.sample_interval_ms)
+		return;
+	gm_sampler_page_size = (uint32_t)getpagesize();
+	pthread_attr_t attr;
+	if (pthread_attr_init(&attr))
+		return;
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 << 10);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_t t;
+	int err = pthread_create(&t, &attr, gm_sampler_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (err && gm_config.debug)
+		gm_config_warn("cannot start the sampler thread (error %d)", err);
+}
+
+void gm_sampler_final(void)
+{
+	if (!gm_config.sample_interval_ms || atomic_exchange(&gm_sampler_finished, 1))
+		return;
+	int saved = errno;
+	gm_guard_depth++; /* nothing done here is the program's */
+	/* On a signal alternate stack we run inside a handler (the Go trap): no mallinfo2. */
+	stack_t ss;
+	int in_handler = sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK);
+	gm_guard_thread_check();
+	gm_sampler_take(1, !in_handler);
+	gm_guard_depth--;
+	errno = saved;
+}
+#endif /* GM_SAMPLER_TESTING */

@@ -1,9 +1,36 @@
 /* sampler.h: the sampler thread (RSS and its parts, cgroup, glibc, Go page states). */
 #ifndef GM_SAMPLER_H
 #define GM_SAMPLER_H
+#include <stddef.h>
+#include <stdint.h>
+
 /* Start the thread (all signals blocked, guard held); no-op if the interval is 0. */
 void gm_sampler_start(void);
 /* Take the final sample now (exit: C destructor or the Go runtime's exit_group, possibly from
- * a signal handler); runs at most once; async-signal-safe. */
+ * a signal handler); runs at most once; async-signal-safe. On a signal alternate stack (the
+ * Go trap's handler runs on Go's gsignal stack) the glibc fields are -1: mallinfo2() takes the
+ * arena locks. After it, the sampler thread emits nothing more. No-op if the interval is 0. */
 void gm_sampler_final(void);
+
+/* ---- allocation-free parsing (exposed for the unit tests) --------------------------------- */
+/* The memory split of the process, bytes; -1 where unknown. */
+struct gm_sampler_mem {
+	int64_t rss, pss, anonymous, lazyfree, file, shmem, swap; /* written by gm_sampler_parse_mem */
+};
+/* "Key:   123 kB" in buf (NUL-terminated, one entry a line) -> bytes; -1 if absent. */
+int64_t gm_sampler_kb(const char *buf, const char *key);
+/* From /proc/self/smaps_rollup (may be NULL: kernel < 4.14) and /proc/self/status texts:
+ * rss, pss, anonymous, lazyfree, swap from smaps_rollup (status VmRSS/RssAnon/VmSwap without
+ * it), shmem = status RssShmem (smaps_rollup has no RSS of shmem), file = rss - anonymous -
+ * shmem (>= 0). */
+void gm_sampler_parse_mem(const char *rollup, const char *status, struct gm_sampler_mem *m);
+/* From /proc/self/cgroup text: the file holding the cgroup's current memory use, written into
+ * out (NUL-terminated): cgroup v2 "0::/p" -> <root>/p/memory.current for root /sys/fs/cgroup
+ * then /sys/fs/cgroup/unified; else v1 "N:...memory...:/p" -> /sys/fs/cgroup/memory/p/
+ * memory.usage_in_bytes. `which` picks the candidate (0, 1, 2...); -1 when none is left. */
+int gm_sampler_cgroup_file(const char *cgroup, int which, char *out, size_t cap);
+/* A decimal integer at the start of buf (after blanks); -1 if none. */
+int64_t gm_sampler_int(const char *buf);
+/* Read a whole small file into buf (NUL-terminated); bytes read or -1. Async-signal-safe. */
+long gm_sampler_read_file(const char *path, char *buf, size_t cap);
 #endif

@@ -1,4 +1,934 @@
-/* record.c: STUB */
+/* record.c: `gomemtrace record`: create an LTTng session of our own (per-UID buffers, discard
+ * mode), run PROGRAM with libgomemtrace.so (and lttng-ust's fork/dlopen helpers) preloaded,
+ * wait for it, stop and destroy the session, report where the trace is and how many events the
+ * ring buffer discarded, and exit with the program's status.
+ *
+ * LTTng is driven through its command-line client (GM_LTTNG), each call in its own process group
+ * so that a Ctrl-C meant for the program cannot kill a `lttng stop` half way. The program stays
+ * in our process group (the terminal keeps working for it); SIGINT/SIGTERM/SIGHUP/SIGQUIT sent
+ * to us with kill(2) are forwarded to it, those from the terminal already reached it.
+ * Single-threaded; the only state shared with the signal handler is marked so. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/elf_image.h"
 #include "tools/record.h"
-int gm_record_main(int argc, char **argv) { fprintf(stderr, "gomemtrace record: not yet\n"); return 2; }
+
+#ifndef GM_UST_LIBDIR
+#define GM_UST_LIBDIR "/usr/lib/x86_64-linux-gnu"
+#endif
+
+extern char **environ;
+
+/* ---- options ---- */
+
+/* What the command line asked for. Written by gm_record_parse() only; read-only after. */
+struct gm_record_opts {
+	const char *output;      /* -o: trace directory (NULL: ./gomemtrace-PROG-DATE) */
+	const char *session;     /* --session: LTTng session name (NULL: gomemtrace-PROG-PID) */
+	const char *subbuf_size; /* --subbuf-size: per-CPU sub-buffer size, lttng syntax (4M) */
+	const char *num_subbuf;  /* --num-subbuf: sub-buffers per CPU (8) */
+	const char *stack_depth; /* --stack-depth -> GOMEMTRACE_STACK_DEPTH (NULL: inherit) */
+	const char *sample_ms;   /* --sample-ms -> GOMEMTRACE_SAMPLE_MS (NULL: inherit) */
+	const char *families;    /* --families -> GOMEMTRACE_FAMILIES (NULL: inherit) */
+	bool free_stacks;        /* --free-stacks -> GOMEMTRACE_FREE_STACKS=1 */
+	bool no_go_trap;         /* --no-go-trap -> GOMEMTRACE_GO_TRAP=0 */
+	bool no_go_chunks;       /* --no-go-chunks -> GOMEMTRACE_GO_CHUNKS=0 */
+	bool debug;              /* --debug -> GOMEMTRACE_DEBUG=1 */
+	bool quiet;              /* -q: print only problems (discards are always reported) */
+	char **argv;             /* PROGRAM and its arguments (NULL-terminated) */
+};
+
+/* The LTTng channel every event goes to. */
+#define GM_RECORD_CHANNEL "gomemtrace"
+
+static const char gm_record_usage_text[] =
+	"usage: gomemtrace record [options] -- PROGRAM [ARGS...]\n"
+	"Run PROGRAM under a new LTTng session with libgomemtrace.so preloaded; when it exits, stop\n"
+	"the session, print where the trace is and how many events were discarded, and exit with\n"
+	"PROGRAM's status (128+N if signal N killed it).\n"
+	"\n"
+	"  -o, --output DIR       trace directory (default ./gomemtrace-PROGRAM-YYYYmmdd-HHMMSS)\n"
+	"      --session NAME     LTTng session name (default gomemtrace-PROGRAM-PID)\n"
+	"      --subbuf-size SIZE per-CPU sub-buffer size, k/M/G suffixes (default 4M)\n"
+	"      --num-subbuf N     sub-buffers per CPU (default 8)\n"
+	"      --stack-depth N    frames per stack, 0..128 (GOMEMTRACE_STACK_DEPTH, default 48)\n"
+	"      --sample-ms MS     sampler period, 0 = no sampler (GOMEMTRACE_SAMPLE_MS, default 1000)\n"
+	"      --free-stacks      record stacks on free() too (GOMEMTRACE_FREE_STACKS=1)\n"
+	"      --no-go-trap       do not catch the Go runtime's raw syscalls (GOMEMTRACE_GO_TRAP=0)\n"
+	"      --families LIST    comma list of malloc, mmap, madvise (GOMEMTRACE_FAMILIES)\n"
+	"      --no-go-chunks     no per-chunk Go heap page states (GOMEMTRACE_GO_CHUNKS=0)\n"
+	"      --debug            tracer diagnostics on stderr (GOMEMTRACE_DEBUG=1)\n"
+	"  -q, --quiet            print only problems (discarded events are always reported)\n"
+	"  -h, --help             this text\n"
+	"Options not given leave the GOMEMTRACE_* variables of the environment as they are.\n"
+	"Exit status: PROGRAM's; 125 if gomemtrace or LTTng failed, 126 if PROGRAM cannot be traced\n"
+	"or executed, 127 if it is not found. See gomemtrace(1).\n";
+
+/* ---- messages ---- */
+
+static bool gm_record_quiet; /* -q given (main thread only) */
+
+static void gm_record_say(bool always, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One line "gomemtrace record: ..." on stderr; skipped under -q unless `always`. */
+static void gm_record_say(bool always, const char *fmt, ...)
+{
+	if (gm_record_quiet && !always)
+		return;
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "gomemtrace record: %s\n", buf);
+}
+
+/* ---- option checks ---- */
+
+/* A decimal number within [0, max]. */
+static bool gm_record_is_num(const char *s, unsigned long long max)
+{
+	if (!s || !*s)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, NULL, 10);
+	return errno == 0 && v <= max;
+}
+
+/* A size as lttng takes it: digits, then optionally one of k, K, M, G. */
+static bool gm_record_is_size(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	if (n == 0 || n > 12)
+		return false;
+	return s[n] == '\0' || (strchr("kKMG", s[n]) && s[n + 1] == '\0');
+}
+
+/* A comma list of malloc, mmap, madvise (or "all"). */
+static bool gm_record_is_families(const char *s)
+{
+	if (!strcmp(s, "all"))
+		return true;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		if (!((n == 6 && !strncmp(s, "malloc", n)) || (n == 4 && !strncmp(s, "mmap", n)) ||
+		      (n == 7 && !strncmp(s, "madvise", n))))
+			return false;
+		s += n + (s[n] == ',');
+	}
+	return true;
+}
+
+/* A session name lttng accepts and we can put in a command line: [A-Za-z0-9._-]. */
+static bool gm_record_is_name(const char *s)
+{
+	if (!*s || strlen(s) > 200)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
+			return false;
+	return true;
+}
+
+/* Parse argv into *o. 0, or an exit status (after a message). */
+static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
+{
+	enum { O_SESSION = 256, O_SUBBUF, O_NUMSUB, O_DEPTH, O_SAMPLE, O_FREE, O_NOTRAP, O_FAM, O_NOCHUNK,
+	       O_DEBUG };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "session", required_argument, NULL, O_SESSION },
+		{ "subbuf-size", required_argument, NULL, O_SUBBUF },
+		{ "num-subbuf", required_argument, NULL, O_NUMSUB },
+		{ "stack-depth", required_argument, NULL, O_DEPTH },
+		{ "sample-ms", required_argument, NULL, O_SAMPLE },
+		{ "free-stacks", no_argument, NULL, O_FREE },
+		{ "no-go-trap", no_argument, NULL, O_NOTRAP },
+		{ "families", required_argument, NULL, O_FAM },
+		{ "no-go-chunks", no_argument, NULL, O_NOCHUNK },
+		{ "debug", no_argument, NULL, O_DEBUG },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(o, 0, sizeof(*o));
+	o->subbuf_size = "4M";
+	o->num_subbuf = "8";
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->output = optarg; break;
+		case O_SESSION: o->session = optarg; break;
+		case O_SUBBUF: o->subbuf_size = optarg; break;
+		case O_NUMSUB: o->num_subbuf = optarg; break;
+		case O_DEPTH: o->stack_depth = optarg; break;
+		case O_SAMPLE: o->sample_ms = optarg; break;
+		case O_FREE: o->free_stacks = true; break;
+		case O_NOTRAP: o->no_go_trap = true; break;
+		case O_FAM: o->families = optarg; break;
+		case O_NOCHUNK: o->no_go_chunks = true; break;
+		case O_DEBUG: o->debug = true; break;
+		case 'q': o->quiet = true; break;
+		case 'h': fputs(gm_record_usage_text, stdout); return -1;
+		case ':':
+			gm_record_say(true, "option %s needs a value (see gomemtrace record --help)",
+				      argv[optind - 1]);
+			return GM_RECORD_EXIT_FAILED;
+		default:
+			gm_record_say(true, "unknown option %s (see gomemtrace record --help)", argv[optind - 1]);
+			return GM_RECORD_EXIT_FAILED;
+		}
+	}
+	const char *bad = NULL;
+	if (o->stack_depth && !gm_record_is_num(o->stack_depth, 128))
+		bad = "--stack-depth wants a number of frames from 0 to 128";
+	else if (o->sample_ms && !gm_record_is_num(o->sample_ms, 3600000))
+		bad = "--sample-ms wants milliseconds from 0 (no sampler) to 3600000";
+	else if (o->families && !gm_record_is_families(o->families))
+		bad = "--families wants a comma list of malloc, mmap, madvise";
+	else if (!gm_record_is_size(o->subbuf_size))
+		bad = "--subbuf-size wants a size such as 4096, 512k or 4M";
+	else if (!gm_record_is_num(o->num_subbuf, 1 << 20) || !strcmp(o->num_subbuf, "0"))
+		bad = "--num-subbuf wants a positive number";
+	else if (o->session && !gm_record_is_name(o->session))
+		bad = "--session wants a name made of letters, digits, '.', '_' and '-'";
+	if (bad) {
+		gm_record_say(true, "%s", bad);
+		return GM_RECORD_EXIT_FAILED;
+	}
+	if (optind >= argc) {
+		gm_record_say(true, "no PROGRAM given (usage: gomemtrace record [options] -- PROGRAM [ARGS...])");
+		return GM_RECORD_EXIT_FAILED;
+	}
+	o->argv = argv + optind;
+	gm_record_quiet = o->quiet;
+	return 0;
+}
+
+/* ---- running lttng ---- */
+
+/* Captured output of one command: the first bytes of its stdout and stderr. */
+struct gm_record_out {
+	char out[16384]; /* stdout, NUL-terminated (truncated) */
+	char err[2048];  /* stderr, NUL-terminated (truncated) */
+};
+
+/* Run argv (argv[0] an absolute path) in its own process group with stdin from /dev/null;
+ * capture its output into *cap (or drop it when cap is NULL). Its exit status, or -1 if it
+ * could not be started, 128+N if signal N killed it. */
+static int gm_record_run(char *const argv[], struct gm_record_out *cap)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+		if (po[0] >= 0) {
+			close(po[0]);
+			close(po[1]);
+		}
+		return -1;
+	}
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, 0);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		/* Handlers are reset by exec; the mask is not: give lttng the one we had at start. */
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		execv(argv[0], argv);
+		dprintf(2, "cannot execute %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(po[1]);
+	close(pe[1]);
+	if (pid < 0) {
+		close(po[0]);
+		close(pe[0]);
+		return -1;
+	}
+	size_t no = 0, ne = 0;
+	struct pollfd pf[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+	int open_fds = 2;
+	while (open_fds > 0) {
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (pf[i].fd < 0 || !pf[i].revents)
+				continue;
+			char tmp[4096];
+			ssize_t r = read(pf[i].fd, tmp, sizeof tmp);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				close(pf[i].fd);
+				pf[i].fd = -1;
+				open_fds--;
+				continue;
+			}
+			if (!cap)
+				continue;
+			char *dst = i == 0 ? cap->out : cap->err;
+			size_t cap_sz = i == 0 ? sizeof cap->out : sizeof cap->err;
+			size_t *n = i == 0 ? &no : &ne;
+			size_t k = (size_t)r < cap_sz - 1 - *n ? (size_t)r : cap_sz - 1 - *n;
+			memcpy(dst + *n, tmp, k);
+			*n += k;
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (pf[i].fd >= 0)
+			close(pf[i].fd);
+	if (cap) {
+		cap->out[no] = '\0';
+		cap->err[ne] = '\0';
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* The most useful line of lttng's stderr ("Error: ..." if there is one), trimmed, in buf. */
+static const char *gm_record_lttng_error(const struct gm_record_out *cap, char *buf, size_t size)
+{
+	const char *s = strstr(cap->err, "Error:");
+	if (!s)
+		for (s = cap->err; *s == '\n' || *s == ' '; s++)
+			;
+	size_t n = strcspn(s, "\n");
+	if (n == 0) {
+		snprintf(buf, size, "(no message)");
+		return buf;
+	}
+	snprintf(buf, size, "%.*s", (int)n, s);
+	return buf;
+}
+
+/* Run `lttng ARGS...` (NULL-terminated). 0, or -1 after a message naming `what`. */
+static int gm_record_lttng(const char *what, ...)
+{
+	char *argv[32];
+	int n = 0;
+	argv[n++] = (char *)GM_LTTNG;
+	va_list ap;
+	va_start(ap, what);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) && n < 31)
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	static struct gm_record_out cap;
+	int rc = gm_record_run(argv, &cap);
+	if (rc == 0)
+		return 0;
+	char msg[512];
+	gm_record_lttng_error(&cap, msg, sizeof msg);
+	if (getuid() != 0 && (strstr(cap.err, "ermission") || strstr(cap.err, "not allowed")))
+		gm_record_say(true, "no permission to %s as uid %u (lttng: %s); run as root or as a member "
+			      "of the 'tracing' group", what, (unsigned)getuid(), msg);
+	else
+		gm_record_say(true, "cannot %s: lttng exited with %d: %s", what, rc, msg);
+	return -1;
+}
+
+/* ---- session daemon ---- */
+
+/* Whether a session daemon answers `lttng list`. */
+static bool gm_record_sessiond_answers(void)
+{
+	char *argv[] = { (char *)GM_LTTNG, "list", NULL };
+	return gm_record_run(argv, NULL) == 0;
+}
+
+/* Make sure a session daemon answers; start one (`lttng-sessiond --daemonize`) when none does.
+ * 0, or -1 after a message. */
+static int gm_record_sessiond(void)
+{
+	if (gm_record_sessiond_answers())
+		return 0;
+	const char *sd = GM_LTTNG_SESSIOND;
+	if (!strcmp(sd, "no") || access(sd, X_OK) != 0)
+		sd = "/usr/bin/lttng-sessiond";
+	gm_record_say(false, "no LTTng session daemon answers; starting %s --daemonize", sd);
+	char *argv[] = { (char *)sd, "--daemonize", NULL };
+	struct gm_record_out cap;
+	memset(&cap, 0, sizeof cap);
+	int rc = gm_record_run(argv, &cap);
+	if (rc != 0) {
+		char msg[512];
+		gm_record_say(true, "no LTTng session daemon answers and `%s --daemonize` failed (exit %d): %s%s",
+			      sd, rc, gm_record_lttng_error(&cap, msg, sizeof msg),
+			      getuid() != 0 ? "; as a non-root user, run as root or join the 'tracing' group "
+					      "of a running root session daemon" : "");
+		return -1;
+	}
+	for (int i = 0; i < 100; i++) {
+		if (gm_record_sessiond_answers())
+			return 0;
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	gm_record_say(true, "started %s but it does not answer `lttng list`", sd);
+	return -1;
+}
+
+/* ---- the program ---- */
+
+/* Find PROGRAM like execvp does (PATH search when it has no '/'); the path in buf. An exit
+ * status (after a message) when it is missing or not executable, else 0. */
+static int gm_record_find_program(const char *prog, char *buf, size_t size)
+{
+	struct stat st;
+	if (strchr(prog, '/')) {
+		snprintf(buf, size, "%s", prog);
+	} else {
+		const char *path = getenv("PATH");
+		if (!path || !*path)
+			path = "/usr/local/bin:/usr/bin:/bin";
+		bool found = false, denied = false;
+		while (*path && !found) {
+			size_t n = strcspn(path, ":");
+			snprintf(buf, size, "%.*s%s%s", (int)n, path, n ? "/" : "", prog);
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(buf, X_OK) == 0)
+					found = true;
+				else
+					denied = true;
+			}
+			path += n + (path[n] == ':');
+		}
+		if (!found) {
+			if (denied) {
+				gm_record_say(true, "%s: not executable", prog);
+				return GM_RECORD_EXIT_NOEXEC;
+			}
+			gm_record_say(true, "%s: program not found in PATH", prog);
+			return GM_RECORD_EXIT_NOTFOUND;
+		}
+	}
+	if (stat(buf, &st) != 0) {
+		gm_record_say(true, "%s: program not found (%s)", prog, strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR ? GM_RECORD_EXIT_NOTFOUND : GM_RECORD_EXIT_NOEXEC;
+	}
+	if (!S_ISREG(st.st_mode) || access(buf, X_OK) != 0) {
+		gm_record_say(true, "%s: not an executable file", prog);
+		return GM_RECORD_EXIT_NOEXEC;
+	}
+	if (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
+	    ((st.st_mode & S_ISGID) && st.st_gid != getegid())) {
+		gm_record_say(true, "%s is set-user/group-ID: the dynamic loader ignores LD_PRELOAD in it; "
+			      "run it as its owner", prog);
+		return GM_RECORD_EXIT_NOEXEC;
+	}
+	return 0;
+}
+
+/* Refuse a statically linked ELF executable (no PT_INTERP: nothing loads the preload).
+ * Scripts (#!) pass: their interpreter inherits LD_PRELOAD. 0, or an exit status. */
+static int gm_record_check_dynamic(const char *prog, const char *path)
+{
+	char magic[4] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* e.g. execute-only: let execve decide */
+	ssize_t r = read(fd, magic, sizeof magic);
+	close(fd);
+	if (r != sizeof magic || memcmp(magic, ELFMAG, SELFMAG) != 0)
+		return 0;
+	struct gm_elf_image img;
+	if (gm_elf_open(&img, path) != 0)
+		return 0; /* not an ELF64 image we can read: execve will tell */
+	bool dynamic = gm_elf_has_interp(&img);
+	gm_elf_close(&img);
+	if (dynamic)
+		return 0;
+	gm_record_say(true, "%s is statically linked: LD_PRELOAD cannot inject into it; rebuild with cgo "
+		      "enabled (CGO_ENABLED=1) or link dynamically", prog);
+	return GM_RECORD_EXIT_NOEXEC;
+}
+
+/* ---- paths ---- */
+
+/* The directory of this executable, resolved (for the build-tree test). */
+static bool gm_record_self_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+const char *gm_record_preload_path(void)
+{
+	static char path[PATH_MAX];
+	char self[PATH_MAX], tools[PATH_MAX];
+	bool in_build = gm_record_self_dir(self, sizeof self) && realpath(GM_BUILD_TOOLS_DIR, tools) &&
+			!strcmp(self, tools);
+	const char *want = in_build ? GM_BUILD_PRELOAD : GM_INSTALL_PRELOAD;
+	if (!realpath(want, path) || access(path, R_OK) != 0) {
+		fprintf(stderr, "gomemtrace: %s not found (%s)%s\n", want, strerror(errno),
+			in_build ? "; run make in the build tree" : "; is gomemtrace installed?");
+		return NULL;
+	}
+	return path;
+}
+
+/* The absolute path of lttng-ust's helper library `name` (liblttng-ust-fork, -dl) in buf, or NULL.
+ * The runtime name (.so.1) first: the unversioned one exists only with the -dev package. */
+static const char *gm_record_ust_lib(const char *name, char *buf, size_t size)
+{
+	static const char *const dirs[] = { GM_UST_LIBDIR, "/usr/lib/x86_64-linux-gnu", "/usr/local/lib",
+					    "/usr/lib64", "/usr/lib" };
+	static const char *const sfx[] = { ".so.1", ".so" };
+	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++)
+		for (size_t s = 0; s < 2; s++) {
+			snprintf(buf, size, "%s/%s%s", dirs[d], name, sfx[s]);
+			if (access(buf, R_OK) == 0)
+				return buf;
+		}
+	return NULL;
+}
+
+/* PROGRAM's base name, reduced to characters safe in a session or directory name. */
+static void gm_record_tag(const char *prog, char *buf, size_t size)
+{
+	const char *b = strrchr(prog, '/');
+	b = b ? b + 1 : prog;
+	size_t n = 0;
+	for (; *b && n + 1 < size && n < 40; b++)
+		buf[n++] = (isalnum((unsigned char)*b) || strchr("._-", *b)) ? *b : '_';
+	if (n == 0)
+		buf[n++] = 'x';
+	buf[n] = '\0';
+}
+
+/* The absolute trace directory in buf: -o DIR (refused if it holds files already), else
+ * ./gomemtrace-TAG-YYYYmmdd-HHMMSS[-N], a name not in use. 0 or an exit status. */
+static int gm_record_output_dir(const struct gm_record_opts *o, const char *tag, char *buf, size_t size)
+{
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd)) {
+		gm_record_say(true, "cannot get the current directory: %s", strerror(errno));
+		return GM_RECORD_EXIT_FAILED;
+	}
+	struct stat st;
+	if (o->output) {
+		int n = o->output[0] == '/' ? snprintf(buf, size, "%s", o->output)
+					    : snprintf(buf, size, "%s/%s", cwd, o->output);
+		if (n < 0 || (size_t)n >= size) {
+			gm_record_say(true, "-o %s: path too long", o->output);
+			return GM_RECORD_EXIT_FAILED;
+		}
+		char sub[PATH_MAX + 8];
+		snprintf(sub, sizeof sub, "%s/ust", buf);
+		if (stat(buf, &st) == 0 && (!S_ISDIR(st.st_mode) || stat(sub, &st) == 0)) {
+			gm_record_say(true, "%s exists and is %s; choose another -o", buf,
+				      S_ISDIR(st.st_mode) ? "a trace already" : "not a directory");
+			return GM_RECORD_EXIT_FAILED;
+		}
+		return 0;
+	}
+	char date[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(date, sizeof date, "%Y%m%d-%H%M%S", &tm);
+	for (int i = 1; i < 1000; i++) {
+		int n = i == 1 ? snprintf(buf, size, "%s/gomemtrace-%s-%s", cwd, tag, date)
+			       : snprintf(buf, size, "%s/gomemtrace-%s-%s-%d", cwd, tag, date, i);
+		if (n < 0 || (size_t)n >= size)
+			break;
+		if (lstat(buf, &st) != 0)
+			return 0;
+	}
+	gm_record_say(true, "cannot find a free trace directory name in %s", cwd);
+	return GM_RECORD_EXIT_FAILED;
+}
+
+/* ---- the program's environment ---- */
+
+/* environ with LD_PRELOAD prepended with `preload` and the GOMEMTRACE_* options set; malloc'd. */
+static char **gm_record_env(const struct gm_record_opts *o, const char *preload)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 16, sizeof(char *));
+	if (!env)
+		return NULL;
+	const char *old_preload = getenv("LD_PRELOAD");
+	struct {
+		const char *name, *value;
+	} set[] = {
+		{ "GOMEMTRACE_STACK_DEPTH", o->stack_depth },
+		{ "GOMEMTRACE_SAMPLE_MS", o->sample_ms },
+		{ "GOMEMTRACE_FAMILIES", o->families },
+		{ "GOMEMTRACE_FREE_STACKS", o->free_stacks ? "1" : NULL },
+		{ "GOMEMTRACE_GO_TRAP", o->no_go_trap ? "0" : NULL },
+		{ "GOMEMTRACE_GO_CHUNKS", o->no_go_chunks ? "0" : NULL },
+		{ "GOMEMTRACE_DEBUG", o->debug ? "1" : NULL },
+	};
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *e = environ[i];
+		bool drop = !strncmp(e, "LD_PRELOAD=", 11);
+		for (size_t j = 0; j < sizeof set / sizeof set[0] && !drop; j++) {
+			size_t l = strlen(set[j].name);
+			drop = set[j].value && !strncmp(e, set[j].name, l) && e[l] == '=';
+		}
+		if (!drop)
+			env[k++] = (char *)e;
+	}
+	for (size_t j = 0; j < sizeof set / sizeof set[0]; j++) {
+		if (!set[j].value)
+			continue;
+		char *v;
+		if (asprintf(&v, "%s=%s", set[j].name, set[j].value) < 0)
+			return NULL;
+		env[k++] = v;
+	}
+	char *v;
+	if (asprintf(&v, "LD_PRELOAD=%s%s%s", preload, old_preload && *old_preload ? ":" : "",
+		     old_preload ? old_preload : "") < 0)
+		return NULL;
+	env[k++] = v;
+	env[k] = NULL;
+	return env;
+}
+
+/* ---- signals ---- */
+
+static volatile sig_atomic_t gm_record_child_pid; /* the program's pid (main thread writes, handler reads) */
+static volatile sig_atomic_t gm_record_got_signal; /* last signal received (handler writes) */
+
+/* The signals that end a recording: forwarded to the program. */
+static const int gm_record_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/* Forward a signal to the program unless the terminal sent it (then the program, in our
+ * process group, has it already). Async-signal-safe. */
+static void gm_record_on_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	int saved = errno;
+	gm_record_got_signal = sig;
+	pid_t pid = (pid_t)gm_record_child_pid;
+	if (pid > 0 && si->si_code != SI_KERNEL)
+		kill(pid, sig);
+	errno = saved;
+}
+
+/* ---- session ---- */
+
+/* Sum of every <TAG>N</TAG> in the machine-interface output `xml`. */
+static uint64_t gm_record_mi_sum(const char *xml, const char *tag)
+{
+	char open[64];
+	snprintf(open, sizeof open, "<%s>", tag);
+	uint64_t sum = 0;
+	for (const char *p = strstr(xml, open); p; p = strstr(p, open)) {
+		p += strlen(open);
+		sum += strtoull(p, NULL, 10);
+	}
+	return sum;
+}
+
+/* What happened during one recording, for the report and gomemtrace-record.txt.
+ * Main thread only. */
+struct gm_record_result {
+	const struct gm_record_opts *opts; /* the command line */
+	const char *path;                  /* PROGRAM as executed */
+	const char *session;               /* LTTng session name */
+	char **env;                        /* the program's environment */
+	time_t start;                      /* when the session started */
+	pid_t pid;                         /* the program's pid (0: never started) */
+	int status;                        /* its exit status as we return it (-1: none) */
+	bool counted;                      /* the discard counters below were read */
+	uint64_t discarded;                /* events the ring buffer discarded (all channels) */
+	uint64_t lost;                     /* packets lost (overwrite mode; 0 in discard mode) */
+};
+
+/* One value on one line: newlines and backslashes escaped. */
+static void gm_record_put(FILE *f, const char *key, const char *v)
+{
+	fprintf(f, "%s=", key);
+	for (; *v; v++) {
+		if (*v == '\\')
+			fputs("\\\\", f);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+	fputc('\n', f);
+}
+
+/* DIR/gomemtrace-record.txt: how the trace was made, key=value lines, for the reader (it
+ * tells the traced program's pid from other processes of the same user that the per-UID
+ * session also recorded). babeltrace2 ignores the file. */
+static void gm_record_write_info(const char *dir, const struct gm_record_result *res)
+{
+	char path[PATH_MAX + 32], tmp[PATH_MAX + 40];
+	snprintf(path, sizeof path, "%s/gomemtrace-record.txt", dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		gm_record_say(true, "cannot write %s: %s", path, strerror(errno));
+		return;
+	}
+	char when[64];
+	struct tm tm;
+	localtime_r(&res->start, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	fprintf(f, "# gomemtrace record: how this trace was recorded (key=value; arg repeats, in order)\n");
+	fprintf(f, "format=1\nversion=%s\n", PACKAGE_VERSION);
+	gm_record_put(f, "session", res->session);
+	fprintf(f, "start=%s\npid=%ld\n", when, (long)res->pid);
+	gm_record_put(f, "program", res->path);
+	for (char **a = res->opts->argv; *a; a++)
+		gm_record_put(f, "arg", *a);
+	fprintf(f, "exit_status=%d\n", res->status);
+	if (res->counted)
+		fprintf(f, "discarded_events=%" PRIu64 "\nlost_packets=%" PRIu64 "\n", res->discarded, res->lost);
+	else
+		fprintf(f, "discarded_events=unknown\nlost_packets=unknown\n");
+	fprintf(f, "subbuf_size=%s\nnum_subbuf=%s\n", res->opts->subbuf_size, res->opts->num_subbuf);
+	for (char **e = res->env; *e; e++)
+		if (!strncmp(*e, "GOMEMTRACE_", 11) || !strncmp(*e, "LD_PRELOAD=", 11)) {
+			size_t n = strcspn(*e, "=");
+			char key[128];
+			snprintf(key, sizeof key, "env.%.*s", (int)n, *e);
+			gm_record_put(f, key, *e + n + 1);
+		}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		gm_record_say(true, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+}
+
+/* Stop the session, count what it discarded, destroy it, write gomemtrace-record.txt.
+ * Reports on stderr; -1 on failure. `res` NULL: the session never started. */
+static int gm_record_finish(const char *session, const char *dir, struct gm_record_result *res)
+{
+	int rc = 0;
+	if (res && gm_record_lttng("stop the LTTng session", "stop", session, NULL) != 0)
+		rc = -1;
+	if (res) {
+		char *argv[] = { (char *)GM_LTTNG, "--mi", "xml", "list", (char *)session, NULL };
+		static struct gm_record_out cap;
+		if (gm_record_run(argv, &cap) != 0 || !strstr(cap.out, "<discarded_events>")) {
+			gm_record_say(true, "cannot read the discarded-events count of session %s: "
+				      "check the trace with babeltrace2 (it warns about discarded events)", session);
+			rc = -1;
+		} else {
+			res->counted = true;
+			res->discarded = gm_record_mi_sum(cap.out, "discarded_events");
+			res->lost = gm_record_mi_sum(cap.out, "lost_packets");
+			if (res->discarded || res->lost)
+				gm_record_say(true, "WARNING: %" PRIu64 " events discarded%s%.0" PRIu64 "%s: the ring "
+					      "buffer was full and the trace is incomplete; use bigger buffers "
+					      "(--subbuf-size, --num-subbuf) or fewer events (--stack-depth, --families)",
+					      res->discarded, res->lost ? ", " : "", res->lost,
+					      res->lost ? " packets lost" : "");
+			else
+				gm_record_say(false, "0 events discarded");
+		}
+	}
+	if (gm_record_lttng("destroy the LTTng session", "destroy", session, NULL) != 0)
+		rc = -1;
+	if (res) {
+		char ust[PATH_MAX + 8];
+		snprintf(ust, sizeof ust, "%s/ust", dir);
+		if (access(ust, F_OK) != 0) {
+			gm_record_say(true, "no trace data in %s: the program never registered with LTTng "
+				      "(did it start? is liblttng-ust loadable?)", dir);
+		} else {
+			gm_record_write_info(dir, res);
+			gm_record_say(false, "trace written to %s", dir);
+		}
+	}
+	return rc;
+}
+
+/* Create, configure and start the session. 0, or -1 after a message (session destroyed). */
+static int gm_record_start(const struct gm_record_opts *o, const char *session, const char *dir)
+{
+	char sub[64], num[64];
+	snprintf(sub, sizeof sub, "--subbuf-size=%s", o->subbuf_size);
+	snprintf(num, sizeof num, "--num-subbuf=%s", o->num_subbuf);
+	if (gm_record_lttng("create the LTTng session", "create", session, "-o", dir, NULL) != 0)
+		return -1;
+	if (gm_record_lttng("create the LTTng channel", "enable-channel", "-u", "-s", session, "--buffers-uid",
+			    "--discard", sub, num, GM_RECORD_CHANNEL, NULL) != 0 ||
+	    gm_record_lttng("enable the gomemtrace events", "enable-event", "-u", "-s", session, "-c",
+			    GM_RECORD_CHANNEL, "gomemtrace:*,lttng_ust_statedump:*,lttng_ust_lib:*", NULL) != 0 ||
+	    gm_record_lttng("add the vpid/vtid/procname contexts", "add-context", "-u", "-s", session, "-c",
+			    GM_RECORD_CHANNEL, "-t", "vpid", "-t", "vtid", "-t", "procname", NULL) != 0 ||
+	    gm_record_lttng("start the LTTng session", "start", session, NULL) != 0) {
+		gm_record_finish(session, dir, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- record ---- */
+
+int gm_record_main(int argc, char **argv)
+{
+	struct gm_record_opts o;
+	int rc = gm_record_parse(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	const char *prog = o.argv[0];
+
+	/* Refusals first: nothing is created unless the program can be traced. */
+	char path[PATH_MAX];
+	if ((rc = gm_record_find_program(prog, path, sizeof path)) != 0 ||
+	    (rc = gm_record_check_dynamic(prog, path)) != 0)
+		return rc;
+	const char *lib = gm_record_preload_path();
+	if (!lib)
+		return GM_RECORD_EXIT_FAILED;
+	char fork_lib[PATH_MAX], dl_lib[PATH_MAX], preload[3 * PATH_MAX + 4];
+	const char *fl = gm_record_ust_lib("liblttng-ust-fork", fork_lib, sizeof fork_lib);
+	const char *dl = gm_record_ust_lib("liblttng-ust-dl", dl_lib, sizeof dl_lib);
+	if (!fl || !dl)
+		gm_record_say(true, "warning: %s not found: %s will not be followed",
+			      !fl ? "liblttng-ust-fork.so" : "liblttng-ust-dl.so",
+			      !fl ? "fork()ed children" : "dlopen()ed libraries");
+	snprintf(preload, sizeof preload, "%s%s%s%s%s", lib, fl ? ":" : "", fl ? fl : "", dl ? ":" : "",
+		 dl ? dl : "");
+	char **env = gm_record_env(&o, preload);
+	if (!env) {
+		gm_record_say(true, "out of memory");
+		return GM_RECORD_EXIT_FAILED;
+	}
+	char tag[48], dir[PATH_MAX], session[256];
+	gm_record_tag(prog, tag, sizeof tag);
+	if ((rc = gm_record_output_dir(&o, tag, dir, sizeof dir)) != 0)
+		return rc;
+	if (o.session)
+		snprintf(session, sizeof session, "%s", o.session);
+	else
+		snprintf(session, sizeof session, "gomemtrace-%s-%ld", tag, (long)getpid());
+
+	/* Until the program runs, a stop signal waits (blocked) and is honoured after set-up. */
+	sigset_t stops, orig;
+	sigemptyset(&stops);
+	for (size_t i = 0; i < sizeof gm_record_signals / sizeof gm_record_signals[0]; i++)
+		sigaddset(&stops, gm_record_signals[i]);
+	sigprocmask(SIG_BLOCK, &stops, &orig);
+
+	if (gm_record_sessiond() != 0 || gm_record_start(&o, session, dir) != 0)
+		return GM_RECORD_EXIT_FAILED;
+	gm_record_say(false, "recording %s into %s (LTTng session %s)", prog, dir, session);
+	struct gm_record_result res = { .opts = &o, .path = path, .session = session, .env = env,
+					.start = time(NULL), .status = -1 };
+
+	sigset_t pending;
+	sigpending(&pending);
+	for (size_t i = 0; i < sizeof gm_record_signals / sizeof gm_record_signals[0]; i++) {
+		int sig = gm_record_signals[i];
+		if (sigismember(&pending, sig)) {
+			gm_record_say(true, "interrupted by signal %d before %s started", sig, prog);
+			res.status = 128 + sig;
+			gm_record_finish(session, dir, &res);
+			return res.status;
+		}
+	}
+
+	/* Run the program; an exec failure comes back through a close-on-exec pipe. */
+	int ep[2];
+	if (pipe2(ep, O_CLOEXEC) != 0) {
+		gm_record_say(true, "pipe: %s", strerror(errno));
+		gm_record_finish(session, dir, &res);
+		return GM_RECORD_EXIT_FAILED;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ep[0]);
+		sigprocmask(SIG_SETMASK, &orig, NULL);
+		execve(path, o.argv, env);
+		int e = errno;
+		(void)!write(ep[1], &e, sizeof e);
+		_exit(127);
+	}
+	close(ep[1]);
+	if (pid < 0) {
+		gm_record_say(true, "fork: %s", strerror(errno));
+		close(ep[0]);
+		gm_record_finish(session, dir, &res);
+		return GM_RECORD_EXIT_FAILED;
+	}
+	gm_record_child_pid = pid;
+	res.pid = pid;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = gm_record_on_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof gm_record_signals / sizeof gm_record_signals[0]; i++)
+		sigaction(gm_record_signals[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+
+	int exec_err = 0;
+	ssize_t r;
+	while ((r = read(ep[0], &exec_err, sizeof exec_err)) < 0 && errno == EINTR)
+		;
+	close(ep[0]);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	/* From here on a stop signal must not cut the clean-up short. */
+	sigprocmask(SIG_BLOCK, &stops, NULL);
+	gm_record_child_pid = 0;
+
+	int status;
+	if (r == (ssize_t)sizeof exec_err) {
+		gm_record_say(true, "cannot execute %s: %s", prog, strerror(exec_err));
+		status = exec_err == ENOENT ? GM_RECORD_EXIT_NOTFOUND : GM_RECORD_EXIT_NOEXEC;
+	} else if (WIFSIGNALED(st)) {
+		status = 128 + WTERMSIG(st);
+		gm_record_say(false, "%s was killed by signal %d (%s)", prog, WTERMSIG(st), strsignal(WTERMSIG(st)));
+	} else {
+		status = WEXITSTATUS(st);
+	}
+	res.status = status;
+	gm_record_finish(session, dir, &res);
+	return status;
+}

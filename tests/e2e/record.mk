@@ -1,1 +1,3 @@
-# e2e tests of the record piece.
+# e2e tests of `gomemtrace record` (and preload-path, the example and its stop-gap summary).
+E2E_TESTS += tests/e2e/record_trace.sh tests/e2e/record_status.sh tests/e2e/record_refuse.sh \
+	tests/e2e/record_signal.sh tests/e2e/record_discard.sh

@@ -2,16 +2,26 @@
 # Stacks cross from C into Go: a C.malloc made under main.leakHere is recorded with
 #   malloc <- cwrap (C) <- ... <- main._Cfunc_cwrap <- main.leakHere <- main.main
 # and the scavenger's madvise after debug.FreeOSMemory has runtime/debug.freeOSMemory and
-# main.main in its stack. Go's own `go tool addr2line` is the independent oracle; plain
-# and stripped (-s -w) builds, every Go version configured.
+# main.main in its stack. Symbolized by gomemtrace's own .gopclntab reader (tests/tools/
+# gm-addr2line), which Go's `go tool addr2line` cross-checks on the unstripped build (Go's
+# tool misreads stripped cgo binaries); plain and stripped (-s -w), every Go version.
 . "$(dirname "$0")/lib.sh"
 src="$GM_TOP_SRCDIR/tests/data/stack"
 
-# frames FILE REGEX BIN GO: symbolized Go frames (one name per line, innermost first) of the
-# first event matching REGEX.
+a2l="$GM_TOP_BUILDDIR/tests/tools/gm-addr2line"
+# addrs FILE REGEX: the stack of the first event matching REGEX, one address a line.
+addrs() { grep -m1 -E -- "$2" "$1" | grep -oE '\[[0-9]+\] = 0x[0-9A-F]+' | awk '{print $3}'; }
+# frames FILE REGEX BIN GO: its frames symbolized by us (function names, innermost first);
+# on an unstripped binary, Go's addr2line must agree on every Go frame.
 frames() {
-	grep -E -- "$2" "$1" | head -1 | grep -oE '\[[0-9]+\] = 0x[0-9A-F]+' | awk '{print $3}' \
-		| "$4" tool addr2line "$3" | awk 'NR % 2 == 1'
+	addrs "$1" "$2" >"$GM_SCRATCH/addrs"
+	"$a2l" "$3" <"$GM_SCRATCH/addrs" | awk '{print $1}' >"$GM_SCRATCH/ours"
+	if [ "$5" = plain ]; then
+		"$4" tool addr2line "$3" <"$GM_SCRATCH/addrs" | awk 'NR % 2 == 1' >"$GM_SCRATCH/gos"
+		paste -d' ' "$GM_SCRATCH/ours" "$GM_SCRATCH/gos" | awk '$1 != "?" && $2 != "?" && $1 != $2 { bad = 1; print "disagree: " $0 > "/dev/stderr" } END { exit bad }' \
+			|| gm_fail "our symbolizer and go tool addr2line disagree"
+	fi
+	cat "$GM_SCRATCH/ours"
 }
 
 # in_order FILE NAME...: the names appear in FILE in this order (not necessarily adjacent).
@@ -30,13 +40,13 @@ for v in $GM_GO_VERSIONS; do
 		gm_trace "$GM_SCRATCH/t-$v-$kind" -- "$bin" >"$GM_SCRATCH/out" || gm_fail "Go $v $kind: exit $?"
 		grep -q '^ok$' "$GM_SCRATCH/out" || gm_fail "Go $v $kind: unexpected output"
 		gm_events "$GM_SCRATCH/t-$v-$kind" | grep "procname = \"stack-$v" >"$GM_SCRATCH/ev" || true
-		frames "$GM_SCRATCH/ev" 'gomemtrace:malloc: .*size = 1001,' "$bin" "$go" >"$GM_SCRATCH/fr"
+		frames "$GM_SCRATCH/ev" 'gomemtrace:malloc: .*size = 1001,' "$bin" "$go" $kind >"$GM_SCRATCH/fr"
 		in_order "$GM_SCRATCH/fr" main._Cfunc_cwrap main.leakHere main.main \
 			|| { cat "$GM_SCRATCH/fr"; gm_fail "Go $v $kind: C.malloc stack does not reach main.leakHere"; }
 		gm_note "Go $v $kind: malloc stack: $(tr '\n' ' ' <"$GM_SCRATCH/fr")"
 		if grep -q 'gomemtrace:madvise: .*origin = 1' "$GM_SCRATCH/ev"; then
 			frames "$GM_SCRATCH/ev" 'gomemtrace:madvise: .*arg = 4, .*origin = 1.*_stack_length = [1-9]' \
-				"$bin" "$go" >"$GM_SCRATCH/fr"
+				"$bin" "$go" $kind >"$GM_SCRATCH/fr"
 			grep -q 'runtime/debug.freeOSMemory\|runtime.bgscavenge' "$GM_SCRATCH/fr" \
 				|| { cat "$GM_SCRATCH/fr"; gm_fail "Go $v $kind: madvise stack has no scavenger/FreeOSMemory frame"; }
 			gm_note "Go $v $kind: madvise stack: $(tr '\n' ' ' <"$GM_SCRATCH/fr")"

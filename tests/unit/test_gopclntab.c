@@ -1,0 +1,304 @@
+/* test_gopclntab.c: common/gopclntab on real Go executables of every Go of GM_GO_VERSIONS
+ * (cgo, cgo stripped, static, static stripped, PIE). Oracles: `go tool addr2line` of the same
+ * toolchain, the ELF .symtab of the unstripped builds, the program's own source (line of
+ * func main) and the known instruction bytes of runtime.madvise. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common/elf_image.h"
+#include "common/gopclntab.h"
+#include "tests/unit/test_gosyms_fixtures.h"
+
+static const char *const gm_t_kinds[] = {"cgo", "cgo-strip", "static", "static-strip", "pie"};
+#define GM_T_NKINDS 5
+
+/* ---- helpers ---- */
+
+/* Open exe and its .gopclntab (found by section name). */
+static void gm_t_open(const char *exe, struct gm_elf_image *img, struct gm_pclntab *t)
+{
+	assert_int_equal(gm_elf_open(img, exe), 0);
+	struct gm_elf_section s;
+	if (gm_elf_section(img, ".gopclntab", &s) != 0)
+		assert_int_equal(gm_elf_section(img, ".data.rel.ro.gopclntab", &s), 0);
+	assert_int_equal(gm_pclntab_init(t, s.data, s.size), 0);
+}
+
+/* Go minor of "1.19". */
+static int gm_t_minor(const char *v)
+{
+	return atoi(strchr(v, '.') + 1);
+}
+
+/* ---- tests ---- */
+
+static void test_madvise(void **state)
+{
+	for (int i = 0; i < gm_fx_nvers; i++)
+		for (int k = 0; k < GM_T_NKINDS; k++) {
+			struct gm_elf_image img;
+			struct gm_pclntab t;
+			gm_t_open(gm_fx_path(gm_fx_vers[i], gm_t_kinds[k]), &img, &t);
+			assert_int_equal(t.ver, gm_t_minor(gm_fx_vers[i]) >= 20 ? 120 : 118);
+			assert_int_equal(t.minlc, 1);
+			struct gm_pclntab_func f, g;
+			assert_int_equal(gm_pclntab_find_name(&t, "runtime.madvise", &f), 0);
+			assert_true(f.end - f.entry >= sizeof(gm_fx_madvise_code));
+			const uint8_t *code = gm_elf_vaddr_data(&img, f.entry, sizeof(gm_fx_madvise_code), NULL);
+			assert_non_null(code);
+			assert_memory_equal(code, gm_fx_madvise_code, sizeof(gm_fx_madvise_code));
+			/* the address after the syscall instruction belongs to runtime.madvise */
+			assert_int_equal(gm_pclntab_find_pc(&t, f.entry + 0x17, &g), 0);
+			assert_string_equal(g.name, "runtime.madvise");
+			assert_int_equal(g.entry, f.entry);
+			int32_t sp;
+			assert_int_equal(gm_pclntab_sp_delta(&t, &f, f.entry + 0x15, &sp), 0);
+			assert_int_equal(sp, 0); /* a frameless leaf */
+			const char *file;
+			int32_t line;
+			assert_int_equal(gm_pclntab_line(&t, &f, f.entry, &file, &line), 0);
+			assert_non_null(strstr(file, "runtime/sys_linux_amd64.s"));
+			/* the text range */
+			assert_true(t.text_start <= f.entry && f.end <= gm_pclntab_text_end(&t));
+			assert_int_not_equal(gm_pclntab_find_pc(&t, gm_pclntab_text_end(&t), &g), 0);
+			assert_int_not_equal(gm_pclntab_find_pc(&t, 0, &g), 0);
+			assert_int_not_equal(gm_pclntab_find_name(&t, "runtime.no_such_function", &g), 0);
+			gm_elf_close(&img);
+		}
+}
+
+/* main.main: name, range, frame, and file:line equal to the source and to addr2line. */
+static void test_main(void **state)
+{
+	for (int i = 0; i < gm_fx_nvers; i++)
+		for (int k = 0; k < GM_T_NKINDS; k++) {
+			const char *exe = gm_fx_path(gm_fx_vers[i], gm_t_kinds[k]);
+			struct gm_elf_image img;
+			struct gm_pclntab t;
+			gm_t_open(exe, &img, &t);
+			struct gm_pclntab_func f, g;
+			assert_int_equal(gm_pclntab_find_name(&t, "main.main", &f), 0);
+			assert_int_equal(gm_pclntab_find_pc(&t, f.entry, &g), 0);
+			assert_string_equal(g.name, "main.main");
+			assert_int_equal(gm_pclntab_find_pc(&t, f.end - 1, &g), 0);
+			assert_string_equal(g.name, "main.main");
+			const char *file;
+			int32_t line, sp, maxsp = 0;
+			assert_int_equal(gm_pclntab_line(&t, &f, f.entry, &file, &line), 0);
+			const char *src = strncmp(gm_t_kinds[k], "cgo", 3) == 0 ? "cgosrc" : "gosrc";
+			char want_suffix[64];
+			snprintf(want_suffix, sizeof(want_suffix), "/tests/data/gosyms/%s/main.go", src);
+			assert_true(strlen(file) > strlen(want_suffix));
+			assert_string_equal(file + strlen(file) - strlen(want_suffix), want_suffix);
+			assert_int_equal(line, gm_fx_line_of(file, "GM_MAIN_LINE"));
+			assert_int_equal(gm_pclntab_sp_delta(&t, &f, f.entry, &sp), 0);
+			assert_int_equal(sp, 0);
+			uint64_t covered = 0; /* the alignment padding after the last instruction has no pcsp */
+			for (uint64_t pc = f.entry; pc < f.end; pc++) {
+				if (gm_pclntab_sp_delta(&t, &f, pc, &sp) != 0)
+					continue;
+				covered++;
+				assert_true(sp >= 0 && sp < 4096);
+				if (sp > maxsp)
+					maxsp = sp;
+			}
+			assert_true(covered + 32 > f.end - f.entry);
+			assert_true(maxsp >= 16); /* it calls functions: it has a frame */
+			if (t.ver >= 120) {
+				assert_int_equal(gm_pclntab_start_line(&t, &f, &line), 0);
+				assert_int_equal(line, gm_fx_line_of(file, "GM_MAIN_LINE"));
+			}
+			/* addr2line needs the ELF symbols: unstripped builds only */
+			if (!strstr(gm_t_kinds[k], "strip")) {
+				struct gm_pclntab_func w;
+				assert_int_equal(gm_pclntab_find_name(&t, "main.work", &w), 0);
+				uint64_t pcs[] = {f.entry, f.entry + (f.end - f.entry) / 2, f.entry + 2 * (f.end - f.entry) / 3,
+						  w.entry, w.entry + 1, w.entry + (w.end - w.entry) / 3};
+				for (size_t j = 0; j < sizeof(pcs) / sizeof(pcs[0]); j++) {
+					char name[256], pos[4400], mine[4400];
+					/* the newest toolchain's: Go 1.19's addr2line cannot read a PIE */
+					assert_int_equal(gm_fx_addr2line(gm_fx_vers[gm_fx_nvers - 1], exe, pcs[j], name, sizeof(name),
+									 pos, sizeof(pos)), 0);
+					assert_int_equal(gm_pclntab_find_pc(&t, pcs[j], &g), 0);
+					assert_int_equal(gm_pclntab_line(&t, &g, pcs[j], &file, &line), 0);
+					snprintf(mine, sizeof(mine), "%s:%d", file, line);
+					assert_string_equal(g.name, name);
+					assert_string_equal(mine, pos);
+				}
+			}
+			gm_elf_close(&img);
+		}
+}
+
+/* Every Go function symbol of the unstripped builds resolves by pc to itself. */
+static void test_symtab_agrees(void **state)
+{
+	const char *kinds[3] = {"cgo", "static", "pie"};
+	for (int i = 0; i < gm_fx_nvers; i++)
+		for (int k = 0; k < 3; k++) {
+			struct gm_elf_image img;
+			struct gm_pclntab t;
+			gm_t_open(gm_fx_path(gm_fx_vers[i], kinds[k]), &img, &t);
+			assert_non_null(img.symtab.syms);
+			uint64_t lo = t.text_start, hi = gm_pclntab_text_end(&t);
+			size_t checked = 0;
+			for (size_t s = 1; s < img.symtab.count; s++) {
+				const Elf64_Sym *sym = &img.symtab.syms[s];
+				if (ELF64_ST_TYPE(sym->st_info) != STT_FUNC || sym->st_value < lo || sym->st_value >= hi)
+					continue;
+				const char *name = img.symtab.strtab + sym->st_name;
+				struct gm_pclntab_func f;
+				assert_int_equal(gm_pclntab_find_pc(&t, sym->st_value, &f), 0);
+				/* the ELF symbols of assembly functions carry an ABI suffix (".abi0") */
+				size_t n = strlen(f.name);
+				if (!(strncmp(name, f.name, n) == 0 && (name[n] == '\0' || strcmp(name + n, ".abi0") == 0)))
+					continue; /* e.g. a C function of cgo or a symbol inside a function */
+				assert_int_equal(f.entry, sym->st_value);
+				checked++;
+			}
+			assert_true(checked > 1000);
+			gm_elf_close(&img);
+		}
+}
+
+/* Stripped and unstripped builds have the same functions, sizes and lines. */
+static void test_stripped_agrees(void **state)
+{
+	const char *pairs[2][2] = {{"cgo", "cgo-strip"}, {"static", "static-strip"}};
+	for (int i = 0; i < gm_fx_nvers; i++)
+		for (int p = 0; p < 2; p++) {
+			struct gm_elf_image ia, ib;
+			struct gm_pclntab ta, tb;
+			gm_t_open(gm_fx_path(gm_fx_vers[i], pairs[p][0]), &ia, &ta);
+			gm_t_open(gm_fx_path(gm_fx_vers[i], pairs[p][1]), &ib, &tb);
+			assert_int_equal(ta.nfunc, tb.nfunc);
+			for (uint64_t j = 0; j < ta.nfunc; j++) {
+				struct gm_pclntab_func fa, fb;
+				assert_int_equal(gm_pclntab_func_at(&ta, j, &fa), 0);
+				assert_int_equal(gm_pclntab_func_at(&tb, j, &fb), 0);
+				assert_string_equal(fa.name, fb.name);
+				assert_int_equal(fa.end - fa.entry, fb.end - fb.entry);
+				const char *fla, *flb;
+				int32_t la, lb;
+				int ra = gm_pclntab_line(&ta, &fa, fa.entry, &fla, &la);
+				int rb = gm_pclntab_line(&tb, &fb, fb.entry, &flb, &lb);
+				assert_int_equal(ra, rb);
+				if (ra == 0) {
+					assert_string_equal(fla, flb);
+					assert_int_equal(la, lb);
+				}
+			}
+			gm_elf_close(&ia);
+			gm_elf_close(&ib);
+		}
+}
+
+/* Scanning the read-only segments finds the same table as the section header, also in a
+ * copy whose section headers were removed. */
+static void test_scan(void **state)
+{
+	for (int i = 0; i < gm_fx_nvers; i++)
+		for (int k = 0; k < GM_T_NKINDS; k++) {
+			struct gm_elf_image img, bare;
+			struct gm_pclntab t, s;
+			gm_t_open(gm_fx_path(gm_fx_vers[i], gm_t_kinds[k]), &img, &t);
+			uint8_t *copy = malloc(img.size);
+			assert_non_null(copy);
+			memcpy(copy, img.data, img.size);
+			Elf64_Ehdr *eh = (Elf64_Ehdr *)copy;
+			eh->e_shoff = 0, eh->e_shnum = 0, eh->e_shstrndx = 0;
+			assert_int_equal(gm_elf_from_memory(&bare, copy, img.size), 0);
+			struct gm_elf_section sec;
+			assert_int_not_equal(gm_elf_section(&bare, ".gopclntab", &sec), 0);
+			int found = 0;
+			for (size_t p = 0; p < bare.phnum && !found; p++) {
+				const Elf64_Phdr *ph = &bare.ph[p];
+				size_t avail, off;
+				if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X))
+					continue;
+				const uint8_t *d = gm_elf_vaddr_data(&bare, ph->p_vaddr, 1, &avail);
+				if (d && gm_pclntab_scan(&s, d, avail, &off) == 0) {
+					found = 1;
+					assert_int_equal(d + off - copy, t.data - img.data);
+					assert_int_equal(s.nfunc, t.nfunc);
+					assert_int_equal(s.text_start, t.text_start);
+				}
+			}
+			assert_true(found);
+			free(copy);
+			gm_elf_close(&img);
+		}
+}
+
+/* A table cut short (ending at a guard page) errors or answers, never reads past its end. */
+static void test_truncated_table(void **state)
+{
+	struct gm_elf_image img;
+	struct gm_pclntab t;
+	gm_t_open(gm_fx_path(gm_fx_vers[gm_fx_nvers - 1], "static"), &img, &t);
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t full = t.size;
+	size_t pages = (full + 7) / pg + 2;
+	uint8_t *map = mmap(NULL, (pages + 1) * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + pages * pg, pg, PROT_NONE), 0);
+	int ok = 0, bad = 0;
+	for (size_t cut = 0; cut < full; cut += cut < 256 ? 8 : 4096 + 8 * (cut % 7)) {
+		uint8_t *buf = map + pages * pg - ((cut + 7) & ~(size_t)7);
+		memcpy(buf, t.data, cut);
+		struct gm_pclntab c;
+		if (gm_pclntab_init(&c, buf, cut) != 0) {
+			bad++;
+			continue;
+		}
+		ok++;
+		struct gm_pclntab_func f;
+		const char *file;
+		int32_t line, sp;
+		for (uint64_t pc = c.text_start; pc < gm_pclntab_text_end(&c); pc += 97)
+			if (gm_pclntab_find_pc(&c, pc, &f) == 0) {
+				gm_pclntab_line(&c, &f, pc, &file, &line);
+				gm_pclntab_sp_delta(&c, &f, pc, &sp);
+				gm_pclntab_pcdata(&c, &f, GM_PCDATA_INLTREEINDEX, pc, &sp);
+			}
+		gm_pclntab_find_name(&c, "main.main", &f);
+	}
+	assert_true(bad > 0);
+	/* the whole table, exactly at the guard page */
+	uint8_t *buf = map + pages * pg - ((full + 7) & ~(size_t)7);
+	memcpy(buf, t.data, full);
+	struct gm_pclntab c;
+	struct gm_pclntab_func f;
+	assert_int_equal(gm_pclntab_init(&c, buf, full), 0);
+	assert_int_equal(gm_pclntab_find_name(&c, "main.main", &f), 0);
+	/* garbage with a valid magic */
+	memset(buf, 0xff, 256);
+	assert_int_not_equal(gm_pclntab_init(&c, buf, 256), 0);
+	uint32_t magic = 0xfffffffb; /* Go 1.2-1.15: refused */
+	memcpy(buf, &magic, 4);
+	assert_int_not_equal(gm_pclntab_init(&c, buf, full), 0);
+	(void)ok;
+	munmap(map, (pages + 1) * pg);
+	gm_elf_close(&img);
+}
+
+static int gm_t_setup(void **state)
+{
+	return gm_fx_setup();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_madvise),         cmocka_unit_test(test_main),
+		cmocka_unit_test(test_symtab_agrees),   cmocka_unit_test(test_stripped_agrees),
+		cmocka_unit_test(test_scan),            cmocka_unit_test(test_truncated_table),
+	};
+	return cmocka_run_group_tests(tests, gm_t_setup, NULL);
+}
