@@ -35,10 +35,16 @@ func alloc(mib int) [][]byte {
 	return b
 }
 
+// vmrss: VmRSS - RssShmem, bytes. The shmem part moves with the tracer's ring buffers (every
+// LTTng session's per-UID buffers are mapped into the traced process), not with the program.
 func vmrss() uint64 {
+	return status("VmRSS:") - status("RssShmem:")
+}
+
+func status(key string) uint64 {
 	data, _ := os.ReadFile("/proc/self/status")
 	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "VmRSS:") {
+		if strings.HasPrefix(l, key) {
 			f := strings.Fields(l)
 			v, _ := strconv.ParseUint(f[1], 10, 64)
 			return v * 1024
