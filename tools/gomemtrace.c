@@ -1,9 +1,10 @@
-/* gomemtrace.c: the `gomemtrace` command: dispatches to its subcommands (record, preload-path;
- * report is the next issue) and answers --help and --version. */
+/* gomemtrace.c: the `gomemtrace` command: dispatches to its subcommands (record, preload-path,
+ * report: the reader in tools/report/) and answers --help and --version. */
 #include <stdio.h>
 #include <string.h>
 
 #include "tools/record.h"
+#include "tools/report/report.h"
 
 /* ---- help ---- */
 
@@ -17,7 +18,7 @@ static const char gm_main_usage_text[] =
 	"                                         tracer preloaded; see gomemtrace record --help\n"
 	"  preload-path                           print the absolute path of libgomemtrace.so\n"
 	"                                         (for your own LTTng sessions)\n"
-	"  report TRACE_DIR                       not available yet\n"
+	"  report TRACE_DIR                       read a trace (the reader; may not be built yet)\n"
 	"  help, --help, -h                       this text\n"
 	"  --version, -V                          the version\n"
 	"See gomemtrace(1).\n";
@@ -55,11 +56,8 @@ int main(int argc, char **argv)
 		return gm_record_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "preload-path"))
 		return gm_main_preload_path(argc - 1, argv + 1);
-	if (!strcmp(cmd, "report")) {
-		fprintf(stderr, "gomemtrace report: not implemented yet (the trace reader is the next issue); "
-				"read the trace with babeltrace2 meanwhile\n");
-		return 2;
-	}
+	if (!strcmp(cmd, "report"))
+		return gm_report_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		fputs(gm_main_usage_text, stdout);
 		return 0;

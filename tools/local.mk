@@ -9,7 +9,8 @@ tools_gomemtrace_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DGM_INSTALL_PRELOAD='"$(pkglibdir)/libgomemtrace.so"' \
 	-DGM_UST_LIBDIR='"$(shell $(PKG_CONFIG) --variable=libdir lttng-ust)"' \
 	-DGM_LTTNG='"$(LTTNG)"' -DGM_LTTNG_SESSIOND='"$(LTTNG_SESSIOND)"'
-tools_gomemtrace_LDADD = common/libgmcommon.la
+# `report` is the reader in tools/report/ (its own fragment).
+tools_gomemtrace_LDADD = tools/report/libgmreport.la common/libgmcommon.la
 dist_man1_MANS += tools/gomemtrace.1
 EXTRA_DIST += examples/README.md examples/demo-summary.sh examples/cgoleak/main.go \
-	examples/cgoleak/leak.c examples/cgoleak/leak.h
+	examples/cgoleak/leak.c examples/cgoleak/leak.h examples/cgoleak/go.mod

@@ -2,8 +2,8 @@
 # What `gomemtrace record` refuses, each with one line on stderr, a non-zero status, and no
 # session or trace left behind: a statically linked Go program (CGO_ENABLED=0), a missing
 # program, a file that is not executable, bad options. A #! script is accepted. Also the
-# other commands: preload-path prints an existing absolute file, report is not there yet
-# (exit 2), --help and --version answer.
+# other commands: preload-path prints an existing absolute file, report fails on a missing
+# trace, --help and --version answer.
 . "$(dirname "$0")/lib.sh"
 gm_sessiond
 vers=($GM_GO_VERSIONS); v=${vers[${#vers[@]}-1]}
@@ -48,7 +48,6 @@ refuse 125 'no PROGRAM given' "$GM_TOOL" record -o x --
 refuse 125 'stack-depth' "$GM_TOOL" record --stack-depth 500 -- /bin/true
 refuse 125 'families' "$GM_TOOL" record --families malloc,bogus -- /bin/true
 refuse 125 'unknown option' "$GM_TOOL" record --bogus -- /bin/true
-refuse 2 'not implemented yet' "$GM_TOOL" report .
 refuse 2 'unknown command' "$GM_TOOL" frobnicate
 rm -rf src static plain.txt
 
@@ -68,5 +67,7 @@ p=$("$GM_TOOL" preload-path) || gm_fail "preload-path failed"
 [ "$p" = "$(readlink -f "$GM_PRELOAD")" ] || gm_fail "preload-path: $p is not the build tree's $GM_PRELOAD"
 "$GM_TOOL" --help | grep -q 'preload-path' || gm_fail "--help does not mention preload-path"
 "$GM_TOOL" record --help | grep -q -- '--stack-depth' || gm_fail "record --help does not mention --stack-depth"
+rc=0; "$GM_TOOL" report "$GM_SCRATCH/no-such-trace" >/dev/null 2>&1 || rc=$?
+[ $rc -ne 0 ] || gm_fail "report of a missing trace exited 0"
 "$GM_TOOL" --version | grep -qE '^gomemtrace [0-9]+\.[0-9]+' || gm_fail "--version"
 echo "PASS: record_refuse"
