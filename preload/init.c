@@ -1,5 +1,5 @@
-/* init.c: the constructor and destructor of libgomemtrace.so: the order in which the pieces
- * start (config, the Go executable, the Go trap, the sampler) and the final sample at exit. */
+/* init.c: the constructor of libgomemtrace.so: the order in which the pieces start (config,
+ * stacks, the Go executable, the Go trap, the sampler). */
 #include "preload/config.h"
 #include "preload/gosyms.h"
 #include "preload/gotrap.h"
@@ -18,10 +18,4 @@ __attribute__((constructor(200))) static void gm_init(void)
 	gm_guard_depth--;
 }
 
-/* C programs and C exit paths; Go's exit_group is caught by the Go trap instead. */
-__attribute__((destructor)) static void gm_fini(void)
-{
-	gm_guard_depth++;
-	gm_sampler_final();
-	gm_guard_depth--;
-}
+/* The final sample at exit is taken by sampler.c (C exit) and gotrap.c (Go exit_group). */

@@ -1,11 +1,14 @@
 # preload/: libgomemtrace.so, injected with LD_PRELOAD into the traced program.
 pkglib_LTLIBRARIES += preload/libgomemtrace.la
+# Order matters: tp.c first, so that the provider's destructor (which unregisters the probes)
+# runs after sampler.c's, which takes the final sample of a C exit (destructors of one object
+# run in reverse link order).
 preload_libgomemtrace_la_SOURCES = \
 	preload/export.h \
+	preload/tp.c \
 	preload/init.c \
 	preload/config.c preload/config.h \
 	preload/guard.c preload/guard.h \
-	preload/tp.c \
 	preload/malloc_hooks.c \
 	preload/mmap_hooks.c \
 	preload/thread_hooks.c \

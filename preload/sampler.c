@@ -272,10 +272,11 @@ static void *gm_sampler_main(void *arg)
 	}
 }
 
-/* exit(): the destructors of one object run in reverse link order, and tp.c's (which
- * unregister the probes) run before init.c's gm_fini; this file is linked after tp.c, so this
- * one runs while the events are still registered. (atexit would be too late: ld.so's
- * _dl_fini is registered after our constructor, so it runs first.) */
+/* exit() of a C program (a Go program's exit_group is caught by the Go trap instead): the
+ * destructors of one object run in reverse link order, and tp.c's unregister the probes, so
+ * tp.c is linked first (preload/local.mk) and this runs while the events are still
+ * registered. (atexit would be too late: ld.so's _dl_fini is registered after our
+ * constructor, so it runs first.) */
 __attribute__((destructor)) static void gm_sampler_fini(void)
 {
 	gm_guard_depth++;

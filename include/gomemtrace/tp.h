@@ -32,7 +32,7 @@ struct gm_tp_sample {
 	uint64_t seq; /* sample number, from 0 */
 	uint8_t final; /* 1 for the sample taken at exit */
 	int64_t rss, pss, anonymous, lazyfree, file, shmem, swap; /* smaps_rollup, bytes */
-	int64_t cgroup_current;                                     /* bytes, -1: no cgroup v2 */
+	int64_t cgroup_current;                                     /* bytes, -1: no cgroup found */
 	int64_t malloc_arena, malloc_mmap, malloc_inuse, malloc_free, malloc_keepcost; /* mallinfo2 */
 	uint8_t go_source;                                          /* enum gm_goheap_source */
 	int64_t go_mapped, go_inuse, go_free, go_released, go_resident; /* bytes, -1: unknown */
@@ -239,7 +239,7 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, sample,
 		lttng_ust_field_integer(int64_t, file, s->file)
 		lttng_ust_field_integer(int64_t, shmem, s->shmem)
 		lttng_ust_field_integer(int64_t, swap, s->swap)
-		/* cgroup v2 memory.current of the process's cgroup */
+		/* cgroup v2 memory.current of the process's cgroup, else v1 memory.usage_in_bytes */
 		lttng_ust_field_integer(int64_t, cgroup_current, s->cgroup_current)
 		/* glibc mallinfo2(): arena (sbrk'd), hblkhd (mmapped), uordblks, fordblks, keepcost */
 		lttng_ust_field_integer(int64_t, malloc_arena, s->malloc_arena)
