@@ -8,7 +8,15 @@ churn="$GM_TOP_BUILDDIR/tests/data/robust/churn"
 gm_trace "$GM_SCRATCH/trace" -- "$churn" edge >"$GM_SCRATCH/traced.out"
 diff -u "$GM_SCRATCH/plain.out" "$GM_SCRATCH/traced.out" || gm_fail "traced output differs"
 
-gm_events "$GM_SCRATCH/trace" | grep 'procname = "churn"' >"$GM_SCRATCH/ev.txt"
+gm_events "$GM_SCRATCH/trace" >"$GM_SCRATCH/all.txt"
+grep 'procname = "churn"' "$GM_SCRATCH/all.txt" >"$GM_SCRATCH/ev.txt"
+# The tracer's own threads (lttng-ust's listeners, named "<comm>-ust", and the sampler, named
+# "gomemtrace") allocate too, while the session runs: none of it may be reported.
+own=$(gm_count "$GM_SCRATCH/all.txt" 'gomemtrace:(malloc|calloc|realloc|free|mmap|munmap): .*procname = "([a-z]*-ust|gomemtrace)"')
+[ "$own" -eq 0 ] || gm_fail "$own events from the tracer's own threads were reported as the program's"
+# ... and they did run: lttng-ust's listener emitted the statedump
+[ "$(gm_count "$GM_SCRATCH/all.txt" 'lttng_ust_statedump:start: .*procname = "churn-ust"')" -ge 1 ] \
+	|| gm_fail "no statedump from lttng-ust's listener thread (the check above proves nothing)"
 ev="$GM_SCRATCH/ev.txt"
 check() { # check DESCRIPTION MIN REGEX
 	local n; n=$(gm_count "$ev" "$3")

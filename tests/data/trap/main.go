@@ -6,6 +6,7 @@
 //	chandler C code installs its own SIGTRAP handler (sigaction, then signal) and raises
 //	         SIGTRAP: the handler runs, and sigaction reports it back as installed
 //	exec     os/exec runs this program again (mode release) with a scrubbed environment
+//	exec-env the same with the environment kept (LD_PRELOAD included: the child is traced)
 //	fork     C fork(): the child mallocs, writes and _exits(7); the parent sees status 7
 //	int3     C code executes int3 (a SIGTRAP that is not the tracer's): the runtime throws
 //
@@ -136,9 +137,16 @@ func main() {
 		}
 		fmt.Println("chandler: ok")
 		release()
-	case "exec":
-		cmd := exec.Command("/proc/self/exe", "release")
-		cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	case "exec", "exec-env":
+		self, err := os.Executable()
+		if err != nil {
+			fmt.Println("exec: error", err)
+			os.Exit(1)
+		}
+		cmd := exec.Command(self, "release")
+		if mode == "exec" {
+			cmd.Env = []string{"PATH=/usr/bin:/bin"}
+		}
 		out, err := cmd.Output()
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {
