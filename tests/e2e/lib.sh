@@ -1,6 +1,6 @@
 # lib.sh: helpers for the end-to-end tests (sourced, bash). Every test gets its own LTTng
 # session in its own scratch directory; a root lttng-sessiond is started when none runs
-# (and left for the other tests; `make check` stops the one it started at the end).
+# (and left for the other tests; `./quickstart test` stops it at the end if none ran before).
 #
 # Environment (set by `make check`, see tests/local.mk): GM_TOP_SRCDIR, GM_TOP_BUILDDIR,
 # GM_GO_VERSIONS, GM_LTTNG, GM_LTTNG_SESSIOND, GM_BABELTRACE2.
