@@ -44,24 +44,18 @@ struct gm_tp_sample {
 /* ---- malloc family --------------------------------------------------------------- */
 
 /* malloc(size) = ptr; also valloc, pvalloc */
-LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, alloc_size,
-	LTTNG_UST_TP_ARGS(uint64_t, size, uint64_t, ptr, int32_t, err, uint8_t, origin,
-		const uint64_t *, stack, uint32_t, depth),
+#define GM_TP_ALLOC_SIZE_ARGS LTTNG_UST_TP_ARGS(uint64_t, size, uint64_t, ptr, int32_t, err, \
+	uint8_t, origin, const uint64_t *, stack, uint32_t, depth)
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, alloc_size, GM_TP_ALLOC_SIZE_ARGS,
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer(uint64_t, size, size)
 		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
 		lttng_ust_field_integer(int32_t, err, err)
 		lttng_ust_field_integer(uint8_t, origin, origin)
 		GM_TP_STACK_FIELD))
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, malloc,
-	LTTNG_UST_TP_ARGS(uint64_t, size, uint64_t, ptr, int32_t, err, uint8_t, origin,
-		const uint64_t *, stack, uint32_t, depth))
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, valloc,
-	LTTNG_UST_TP_ARGS(uint64_t, size, uint64_t, ptr, int32_t, err, uint8_t, origin,
-		const uint64_t *, stack, uint32_t, depth))
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, pvalloc,
-	LTTNG_UST_TP_ARGS(uint64_t, size, uint64_t, ptr, int32_t, err, uint8_t, origin,
-		const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, malloc, GM_TP_ALLOC_SIZE_ARGS)
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, valloc, GM_TP_ALLOC_SIZE_ARGS)
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, pvalloc, GM_TP_ALLOC_SIZE_ARGS)
 
 /* calloc(nmemb, size) = ptr */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, calloc,
@@ -77,9 +71,10 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, calloc,
 
 /* realloc(in_ptr, size) = ptr; reallocarray(in_ptr, nmemb, size) = ptr (nmemb = 1 for realloc).
  * On success in_ptr is gone (unless ptr == in_ptr); on failure (ptr = 0, size > 0) it stays. */
-LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, realloc_class,
-	LTTNG_UST_TP_ARGS(uint64_t, in_ptr, uint64_t, nmemb, uint64_t, size, uint64_t, ptr,
-		int32_t, err, uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
+#define GM_TP_REALLOC_ARGS LTTNG_UST_TP_ARGS(uint64_t, in_ptr, uint64_t, nmemb, \
+	uint64_t, size, uint64_t, ptr, int32_t, err, uint8_t, origin, const uint64_t *, stack, \
+	uint32_t, depth)
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, realloc_class, GM_TP_REALLOC_ARGS,
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uint64_t, in_ptr, in_ptr)
 		lttng_ust_field_integer(uint64_t, nmemb, nmemb)
@@ -88,17 +83,13 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, realloc_class,
 		lttng_ust_field_integer(int32_t, err, err)
 		lttng_ust_field_integer(uint8_t, origin, origin)
 		GM_TP_STACK_FIELD))
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, realloc_class, gomemtrace, realloc,
-	LTTNG_UST_TP_ARGS(uint64_t, in_ptr, uint64_t, nmemb, uint64_t, size, uint64_t, ptr,
-		int32_t, err, uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, realloc_class, gomemtrace, reallocarray,
-	LTTNG_UST_TP_ARGS(uint64_t, in_ptr, uint64_t, nmemb, uint64_t, size, uint64_t, ptr,
-		int32_t, err, uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, realloc_class, gomemtrace, realloc, GM_TP_REALLOC_ARGS)
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, realloc_class, gomemtrace, reallocarray, GM_TP_REALLOC_ARGS)
 
 /* posix_memalign(&ptr, align, size) returns err; aligned_alloc/memalign(align, size) = ptr */
-LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, alloc_align,
-	LTTNG_UST_TP_ARGS(uint64_t, align, uint64_t, size, uint64_t, ptr, int32_t, err,
-		uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
+#define GM_TP_ALLOC_ALIGN_ARGS LTTNG_UST_TP_ARGS(uint64_t, align, uint64_t, size, \
+	uint64_t, ptr, int32_t, err, uint8_t, origin, const uint64_t *, stack, uint32_t, depth)
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, alloc_align, GM_TP_ALLOC_ALIGN_ARGS,
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer(uint64_t, align, align)
 		lttng_ust_field_integer(uint64_t, size, size)
@@ -106,15 +97,9 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, alloc_align,
 		lttng_ust_field_integer(int32_t, err, err)
 		lttng_ust_field_integer(uint8_t, origin, origin)
 		GM_TP_STACK_FIELD))
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, posix_memalign,
-	LTTNG_UST_TP_ARGS(uint64_t, align, uint64_t, size, uint64_t, ptr, int32_t, err,
-		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, aligned_alloc,
-	LTTNG_UST_TP_ARGS(uint64_t, align, uint64_t, size, uint64_t, ptr, int32_t, err,
-		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, memalign,
-	LTTNG_UST_TP_ARGS(uint64_t, align, uint64_t, size, uint64_t, ptr, int32_t, err,
-		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, posix_memalign, GM_TP_ALLOC_ALIGN_ARGS)
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, aligned_alloc, GM_TP_ALLOC_ALIGN_ARGS)
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, memalign, GM_TP_ALLOC_ALIGN_ARGS)
 
 /* free(ptr); the stack is empty unless GOMEMTRACE_FREE_STACKS=1 */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, free,
@@ -172,9 +157,10 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, mremap,
 		GM_TP_STACK_FIELD))
 
 /* madvise(addr, len, advice) = ret; mprotect(addr, len, prot) = ret */
-LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, range_op,
-	LTTNG_UST_TP_ARGS(uint64_t, addr, uint64_t, len, int32_t, arg, int32_t, ret, int32_t, err,
-		uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
+#define GM_TP_RANGE_OP_ARGS LTTNG_UST_TP_ARGS(uint64_t, addr, uint64_t, len, \
+	int32_t, arg, int32_t, ret, int32_t, err, uint8_t, origin, const uint64_t *, stack, \
+	uint32_t, depth)
+LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, range_op, GM_TP_RANGE_OP_ARGS,
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uint64_t, addr, addr)
 		lttng_ust_field_integer(uint64_t, len, len)
@@ -184,13 +170,9 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, range_op,
 		lttng_ust_field_integer(uint8_t, origin, origin)
 		GM_TP_STACK_FIELD))
 /* `arg` is the advice (MADV_DONTNEED = 4, MADV_FREE = 8, MADV_HUGEPAGE = 14, ...) */
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, range_op, gomemtrace, madvise,
-	LTTNG_UST_TP_ARGS(uint64_t, addr, uint64_t, len, int32_t, arg, int32_t, ret, int32_t, err,
-		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, range_op, gomemtrace, madvise, GM_TP_RANGE_OP_ARGS)
 /* `arg` is the protection (PROT_*) */
-LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, range_op, gomemtrace, mprotect,
-	LTTNG_UST_TP_ARGS(uint64_t, addr, uint64_t, len, int32_t, arg, int32_t, ret, int32_t, err,
-		uint8_t, origin, const uint64_t *, stack, uint32_t, depth))
+LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, range_op, gomemtrace, mprotect, GM_TP_RANGE_OP_ARGS)
 
 /* ---- process ------------------------------------------------------------------------ */
 
