@@ -40,6 +40,9 @@ struct gm_tp_sample {
 #endif
 
 #define GM_TP_STACK_FIELD lttng_ust_field_sequence_hex(uint64_t, stack, stack, uint32_t, depth)
+/* The fields every call event ends with: errno, origin, stack. */
+#define GM_TP_TAIL_FIELDS lttng_ust_field_integer(int32_t, err, err) \
+	lttng_ust_field_integer(uint8_t, origin, origin) GM_TP_STACK_FIELD
 
 /* ---- malloc family --------------------------------------------------------------- */
 
@@ -50,9 +53,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, alloc_size, GM_TP_ALLOC_SIZE_ARGS,
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer(uint64_t, size, size)
 		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
-		lttng_ust_field_integer(int32_t, err, err)
-		lttng_ust_field_integer(uint8_t, origin, origin)
-		GM_TP_STACK_FIELD))
+		GM_TP_TAIL_FIELDS))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, malloc, GM_TP_ALLOC_SIZE_ARGS)
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, valloc, GM_TP_ALLOC_SIZE_ARGS)
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_size, gomemtrace, pvalloc, GM_TP_ALLOC_SIZE_ARGS)
@@ -65,9 +66,7 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, calloc,
 		lttng_ust_field_integer(uint64_t, nmemb, nmemb)
 		lttng_ust_field_integer(uint64_t, size, size)
 		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
-		lttng_ust_field_integer(int32_t, err, err)
-		lttng_ust_field_integer(uint8_t, origin, origin)
-		GM_TP_STACK_FIELD))
+		GM_TP_TAIL_FIELDS))
 
 /* realloc(in_ptr, size) = ptr; reallocarray(in_ptr, nmemb, size) = ptr (nmemb = 1 for realloc).
  * On success in_ptr is gone (unless ptr == in_ptr); on failure (ptr = 0, size > 0) it stays. */
@@ -80,9 +79,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, realloc_class, GM_TP_REALLOC_ARGS,
 		lttng_ust_field_integer(uint64_t, nmemb, nmemb)
 		lttng_ust_field_integer(uint64_t, size, size)
 		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
-		lttng_ust_field_integer(int32_t, err, err)
-		lttng_ust_field_integer(uint8_t, origin, origin)
-		GM_TP_STACK_FIELD))
+		GM_TP_TAIL_FIELDS))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, realloc_class, gomemtrace, realloc, GM_TP_REALLOC_ARGS)
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, realloc_class, gomemtrace, reallocarray, GM_TP_REALLOC_ARGS)
 
@@ -94,9 +91,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, alloc_align, GM_TP_ALLOC_ALIGN_ARGS
 		lttng_ust_field_integer(uint64_t, align, align)
 		lttng_ust_field_integer(uint64_t, size, size)
 		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
-		lttng_ust_field_integer(int32_t, err, err)
-		lttng_ust_field_integer(uint8_t, origin, origin)
-		GM_TP_STACK_FIELD))
+		GM_TP_TAIL_FIELDS))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, posix_memalign, GM_TP_ALLOC_ALIGN_ARGS)
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, aligned_alloc, GM_TP_ALLOC_ALIGN_ARGS)
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, memalign, GM_TP_ALLOC_ALIGN_ARGS)
@@ -136,9 +131,7 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, munmap,
 		lttng_ust_field_integer_hex(uint64_t, addr, addr)
 		lttng_ust_field_integer(uint64_t, len, len)
 		lttng_ust_field_integer(int32_t, ret, ret)
-		lttng_ust_field_integer(int32_t, err, err)
-		lttng_ust_field_integer(uint8_t, origin, origin)
-		GM_TP_STACK_FIELD))
+		GM_TP_TAIL_FIELDS))
 
 /* mremap(old_addr, old_len, new_len, flags, new_addr) = ret */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, mremap,
@@ -152,9 +145,7 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, mremap,
 		lttng_ust_field_integer_hex(int32_t, flags, flags)
 		lttng_ust_field_integer_hex(uint64_t, new_addr, new_addr)
 		lttng_ust_field_integer_hex(uint64_t, ret, ret)
-		lttng_ust_field_integer(int32_t, err, err)
-		lttng_ust_field_integer(uint8_t, origin, origin)
-		GM_TP_STACK_FIELD))
+		GM_TP_TAIL_FIELDS))
 
 /* madvise(addr, len, advice) = ret; mprotect(addr, len, prot) = ret */
 #define GM_TP_RANGE_OP_ARGS LTTNG_UST_TP_ARGS(uint64_t, addr, uint64_t, len, \
@@ -166,9 +157,7 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(gomemtrace, range_op, GM_TP_RANGE_OP_ARGS,
 		lttng_ust_field_integer(uint64_t, len, len)
 		lttng_ust_field_integer(int32_t, arg, arg)
 		lttng_ust_field_integer(int32_t, ret, ret)
-		lttng_ust_field_integer(int32_t, err, err)
-		lttng_ust_field_integer(uint8_t, origin, origin)
-		GM_TP_STACK_FIELD))
+		GM_TP_TAIL_FIELDS))
 /* `arg` is the advice (MADV_DONTNEED = 4, MADV_FREE = 8, MADV_HUGEPAGE = 14, ...) */
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, range_op, gomemtrace, madvise, GM_TP_RANGE_OP_ARGS)
 /* `arg` is the protection (PROT_*) */
