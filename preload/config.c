@@ -21,6 +21,7 @@ struct gm_config gm_config = {
 	.go_chunks = true,
 	.debug = false,
 	.sample_bytes = 0,
+	.sample_big = 1 << 20,
 };
 
 /* ---- parsing ------------------------------------------------------------------------ */
@@ -88,6 +89,7 @@ void gm_config_load(void)
 	gm_config.debug = gm_config_bool("GOMEMTRACE_DEBUG", gm_config.debug);
 	gm_config.sample_bytes = gm_config_num("GOMEMTRACE_SAMPLE_BYTES", gm_config.sample_bytes,
 					       1ULL << 40);
+	gm_config.sample_big = gm_config_num("GOMEMTRACE_SAMPLE_BIG", gm_config.sample_big, 1ULL << 40);
 	gm_config_families();
 }
 

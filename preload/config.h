@@ -17,7 +17,10 @@ struct gm_config {
 	bool trace_madvise;          /* "madvise" in GOMEMTRACE_FAMILIES */
 	bool go_chunks;              /* GOMEMTRACE_GO_CHUNKS: per-chunk page states in samples (default 1) */
 	bool debug;                  /* GOMEMTRACE_DEBUG: diagnostics on stderr (default 0) */
-	uint64_t sample_bytes;       /* GOMEMTRACE_SAMPLE_BYTES: 0 = every allocation (sampling: issue 5) */
+	uint64_t sample_bytes;       /* GOMEMTRACE_SAMPLE_BYTES: mean bytes between sampled C allocations,
+				      * 0 = record every allocation (default 0 for now) */
+	uint64_t sample_big;         /* GOMEMTRACE_SAMPLE_BIG: allocations of this size or more are
+				      * always recorded (default 1 MiB) */
 };
 
 /* The settings; written by gm_config_load() only. */

@@ -7,6 +7,7 @@
 #include "preload/gotrap.h"
 #include "preload/guard.h"
 #include "preload/sampler.h"
+#include "preload/sampling.h"
 #include "preload/stack.h"
 
 __attribute__((constructor(200))) static void gm_init(void)
@@ -14,6 +15,7 @@ __attribute__((constructor(200))) static void gm_init(void)
 	gm_guard_depth++; /* nothing the tracer does while starting is the program's */
 	gm_config_load();
 	gm_stack_init();
+	gm_sampling_init();
 	gm_gosyms_init();
 	gm_gotrap_init();
 	gm_sampler_start();

@@ -10,6 +10,7 @@ preload_libgomemtrace_la_SOURCES = \
 	preload/config.c preload/config.h \
 	preload/guard.c preload/guard.h \
 	preload/malloc_hooks.c \
+	preload/sampling.c preload/sampling.h \
 	preload/mmap_hooks.c \
 	preload/thread_hooks.c \
 	preload/stack.c preload/stack.h \
@@ -20,5 +21,5 @@ preload_libgomemtrace_la_SOURCES = \
 preload_libgomemtrace_la_CPPFLAGS = $(AM_CPPFLAGS) -DUNW_LOCAL_ONLY -DLTTNG_UST_COMPAT_API_VERSION=1
 preload_libgomemtrace_la_CFLAGS = $(AM_CFLAGS) $(LTTNG_UST_CFLAGS) $(UNWIND_CFLAGS) \
 	-fvisibility=hidden -fno-omit-frame-pointer
-preload_libgomemtrace_la_LIBADD = common/libgmcommon.la $(LTTNG_UST_LIBS) $(UNWIND_LIBS) -ldl -lpthread
+preload_libgomemtrace_la_LIBADD = common/libgmcommon.la $(LTTNG_UST_LIBS) $(UNWIND_LIBS) -ldl -lpthread -lm
 preload_libgomemtrace_la_LDFLAGS = -module -avoid-version -shared -no-undefined -Wl,-z,nodelete

@@ -23,6 +23,7 @@
 #include "preload/config.h"
 #include "preload/export.h"
 #include "preload/guard.h"
+#include "preload/sampling.h"
 #include "preload/stack.h"
 
 /* glibc declares dlsym "leaf", which is false for an interposer: gcc may then move stores
@@ -109,10 +110,12 @@ __attribute__((constructor(101))) static void gm_malloc_init(void)
 
 /* ---- reporting ------------------------------------------------------------------------- */
 
-/* Emit `event` with a stack when it is enabled; `...` are the event's fields before origin. */
-#define GM_REPORT(event, stack_wanted, ...)                                                      \
+/* Emit `event` with a stack when it is enabled and `record` (evaluated only then) holds;
+ * `...` are the event's fields before origin. */
+#define GM_REPORT_IF(event, record, stack_wanted, ...)                                           \
 	do {                                                                                     \
-		if (lttng_ust_tracepoint_enabled(gomemtrace, event) && gm_config.trace_malloc) { \
+		if (lttng_ust_tracepoint_enabled(gomemtrace, event) && gm_config.trace_malloc && \
+		    (record)) {                                                                  \
 			int gm_saved = errno;                                                    \
 			uint64_t gm_st[GM_STACK_DEPTH_MAX];                                      \
 			uint32_t gm_d = 0;                                                       \
@@ -124,6 +127,10 @@ __attribute__((constructor(101))) static void gm_malloc_init(void)
 			errno = gm_saved;                                                        \
 		}                                                                                \
 	} while (0)
+
+/* An allocation of `size` bytes at p (NULL if it failed): recorded if sampled (sampling.h). */
+#define GM_REPORT(event, p, size, ...) \
+	GM_REPORT_IF(event, gm_sampling_alloc((uintptr_t)(p), (size)), 1, __VA_ARGS__)
 
 #define GM_ERR(p) ((p) ? 0 : errno)
 
@@ -138,7 +145,7 @@ GM_EXPORT void *malloc(size_t size)
 		return gm_real.malloc(size);
 	}
 	void *p = gm_real.malloc(size);
-	GM_REPORT(malloc, 1, size, (uintptr_t)p, GM_ERR(p));
+	GM_REPORT(malloc, p, size, size, (uintptr_t)p, GM_ERR(p));
 	gm_guard_leave();
 	return p;
 }
@@ -154,8 +161,10 @@ GM_EXPORT void free(void *ptr)
 		gm_real.free(ptr);
 		return;
 	}
+	/* Recorded before the real free: once freed, another thread may get the same address
+	 * back from malloc, and its event must come after this one. */
+	GM_REPORT_IF(free, gm_sampling_free((uintptr_t)ptr), gm_config.free_stacks, (uintptr_t)ptr);
 	gm_real.free(ptr);
-	GM_REPORT(free, gm_config.free_stacks, (uintptr_t)ptr);
 	gm_guard_leave();
 }
 
@@ -174,9 +183,43 @@ GM_EXPORT void *calloc(size_t nmemb, size_t size)
 		return gm_real.calloc(nmemb, size);
 	}
 	void *p = gm_real.calloc(nmemb, size);
-	GM_REPORT(calloc, 1, nmemb, size, (uintptr_t)p, GM_ERR(p));
+	GM_REPORT(calloc, p, nmemb * size, nmemb, size, (uintptr_t)p, GM_ERR(p));
 	gm_guard_leave();
 	return p;
+}
+
+/* Is realloc (array = 0) or reallocarray (1) being recorded? */
+static inline int gm_realloc_on(int array)
+{
+	return gm_config.trace_malloc && (array ? lttng_ust_tracepoint_enabled(gomemtrace, reallocarray)
+						: lttng_ust_tracepoint_enabled(gomemtrace, realloc));
+}
+
+/* After realloc/reallocarray(ptr, nmemb, size) = p. `old_rec`: ptr was recorded (always in
+ * full mode). Sampling turns one call into what the reader must see: the new block if it is
+ * sampled (with in_ptr only if the old one was recorded), else a free of a recorded old block. */
+static inline __attribute__((always_inline)) /* inlined: the stack skips no extra frame */
+void gm_realloc_report(void *ptr, size_t nmemb, size_t size, void *p, int old_rec, int err, int array)
+{
+	if (!gm_realloc_on(array))
+		return;
+	uintptr_t in = old_rec ? (uintptr_t)ptr : 0;
+	if (!p && (nmemb && size)) { /* failed: the old block stays */
+		if (ptr && old_rec && gm_sampling_active)
+			gm_sampling_remember((uintptr_t)ptr);
+		if (!old_rec)
+			return;
+	} else if (p && !gm_sampling_alloc((uintptr_t)p, nmemb * size)) {
+		if (ptr && old_rec) /* only the old block's end is news */
+			GM_REPORT_IF(free, 1, gm_config.free_stacks, (uintptr_t)ptr);
+		return;
+	} else if (!p && !old_rec) {
+		return; /* realloc(unrecorded, 0): nothing the reader knows */
+	}
+	if (array)
+		GM_REPORT_IF(reallocarray, 1, 1, in, nmemb, size, (uintptr_t)p, err);
+	else
+		GM_REPORT_IF(realloc, 1, 1, in, 1, size, (uintptr_t)p, err);
 }
 
 /* realloc of a bootstrap block: move it into the real heap (never reported). */
@@ -198,8 +241,10 @@ GM_EXPORT void *realloc(void *ptr, size_t size)
 		gm_guard_leave();
 		return gm_real.realloc(ptr, size);
 	}
+	/* sampling: was the old block recorded? (forgotten now, remembered again on failure) */
+	int old_rec = gm_realloc_on(0) && (!ptr || gm_sampling_free((uintptr_t)ptr));
 	void *p = gm_real.realloc(ptr, size);
-	GM_REPORT(realloc, 1, (uintptr_t)ptr, 1, size, (uintptr_t)p, p || !size ? 0 : errno);
+	gm_realloc_report(ptr, 1, size, p, old_rec, p || !size ? 0 : errno, 0);
 	gm_guard_leave();
 	return p;
 }
@@ -218,9 +263,9 @@ GM_EXPORT void *reallocarray(void *ptr, size_t nmemb, size_t size)
 		gm_guard_leave();
 		return gm_real.reallocarray(ptr, nmemb, size);
 	}
+	int old_rec = gm_realloc_on(1) && (!ptr || gm_sampling_free((uintptr_t)ptr));
 	void *p = gm_real.reallocarray(ptr, nmemb, size);
-	GM_REPORT(reallocarray, 1, (uintptr_t)ptr, nmemb, size, (uintptr_t)p,
-		  p || !(nmemb && size) ? 0 : errno);
+	gm_realloc_report(ptr, nmemb, size, p, old_rec, p || !(nmemb && size) ? 0 : errno, 1);
 	gm_guard_leave();
 	return p;
 }
@@ -236,7 +281,7 @@ GM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 		return gm_real.posix_memalign(out, align, size);
 	}
 	int r = gm_real.posix_memalign(out, align, size);
-	GM_REPORT(posix_memalign, 1, align, size, r ? 0 : (uintptr_t)*out, r);
+	GM_REPORT(posix_memalign, r ? NULL : *out, size, align, size, r ? 0 : (uintptr_t)*out, r);
 	gm_guard_leave();
 	return r;
 }
@@ -252,7 +297,7 @@ GM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 			return gm_real.name(align, size);                            \
 		}                                                                    \
 		void *p = gm_real.name(align, size);                                 \
-		GM_REPORT(name, 1, align, size, (uintptr_t)p, GM_ERR(p));            \
+		GM_REPORT(name, p, size, align, size, (uintptr_t)p, GM_ERR(p));      \
 		gm_guard_leave();                                                    \
 		return p;                                                            \
 	}
@@ -270,7 +315,7 @@ GM_ALIGN_HOOK(memalign)
 			return gm_real.name(size);                                   \
 		}                                                                    \
 		void *p = gm_real.name(size);                                        \
-		GM_REPORT(name, 1, size, (uintptr_t)p, GM_ERR(p));                   \
+		GM_REPORT(name, p, size, size, (uintptr_t)p, GM_ERR(p));             \
 		gm_guard_leave();                                                    \
 		return p;                                                            \
 	}

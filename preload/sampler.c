@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "preload/sampler.h"
+#include "preload/sampling.h"
 
 /* ---- parsing (pure, allocation-free) ------------------------------------------------------- */
 
@@ -198,10 +199,20 @@ static void gm_sampler_proc_info(void)
 {
 	if (!lttng_ust_tracepoint_enabled(gomemtrace, proc_info))
 		return;
-	lttng_ust_do_tracepoint(gomemtrace, proc_info, gm_gosyms_exe(), gm_gosyms_version(),
-				(int32_t)getppid(), gm_sampler_page_size, gm_config.stack_depth,
-				gm_config.sample_interval_ms, gm_gotrap_state(), gm_config.free_stacks,
-				gm_config.sample_bytes);
+	struct gm_tp_proc_info p = {
+		.exe = gm_gosyms_exe(),
+		.go_version = gm_gosyms_version(),
+		.ppid = (int32_t)getppid(),
+		.page_size = gm_sampler_page_size,
+		.stack_depth = gm_config.stack_depth,
+		.sample_interval_ms = gm_config.sample_interval_ms,
+		.trap_state = gm_gotrap_state(),
+		.free_stacks = gm_config.free_stacks,
+		.sample_bytes = gm_config.sample_bytes,
+		.sample_big = gm_config.sample_big,
+		.sample_dropped = gm_sampling_dropped(),
+	};
+	lttng_ust_do_tracepoint(gomemtrace, proc_info, &p);
 }
 
 /* One sample; `final`: the exit sample (scratch context 1); `malloc_ok`: mallinfo2 may run. */

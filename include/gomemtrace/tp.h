@@ -28,6 +28,19 @@ struct gm_tp_mmap {
 	uint64_t ret; /* result */
 	int32_t err;  /* errno when ret == MAP_FAILED */
 };
+struct gm_tp_proc_info {
+	const char *exe;             /* absolute path of the executable */
+	const char *go_version;      /* "go1.19.8", "" if not Go */
+	int32_t ppid;                /* parent pid */
+	uint32_t page_size;          /* the kernel's page size */
+	uint32_t stack_depth;        /* GOMEMTRACE_STACK_DEPTH */
+	uint32_t sample_interval_ms; /* GOMEMTRACE_SAMPLE_MS */
+	uint8_t trap_state;          /* enum gm_trap_state */
+	uint8_t free_stacks;         /* GOMEMTRACE_FREE_STACKS */
+	uint64_t sample_bytes;       /* GOMEMTRACE_SAMPLE_BYTES (0: every allocation) */
+	uint64_t sample_big;         /* GOMEMTRACE_SAMPLE_BIG: always recorded from this size on */
+	uint64_t sample_dropped;     /* sampled allocations lost to a full block set */
+};
 struct gm_tp_sample {
 	uint64_t seq; /* sample number, from 0 */
 	uint8_t final; /* 1 for the sample taken at exit */
@@ -168,20 +181,23 @@ LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, range_op, gomemtrace, mprotect, 
 /* Who the process is and how the tracer is set up; written at start and with every sample,
  * so that a session started late (or a snapshot) still has it. */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, proc_info,
-	LTTNG_UST_TP_ARGS(const char *, exe, const char *, go_version, int32_t, ppid,
-		uint32_t, page_size, uint32_t, stack_depth, uint32_t, sample_interval_ms,
-		uint8_t, trap_state, uint8_t, free_stacks, uint64_t, sample_bytes),
+	LTTNG_UST_TP_ARGS(const struct gm_tp_proc_info *, p),
 	LTTNG_UST_TP_FIELDS(
-		lttng_ust_field_string(exe, exe)
-		lttng_ust_field_string(go_version, go_version) /* "" when not a Go program */
-		lttng_ust_field_integer(int32_t, ppid, ppid)
-		lttng_ust_field_integer(uint32_t, page_size, page_size)
-		lttng_ust_field_integer(uint32_t, stack_depth, stack_depth)
-		lttng_ust_field_integer(uint32_t, sample_interval_ms, sample_interval_ms)
-		lttng_ust_field_integer(uint8_t, trap_state, trap_state) /* enum gm_trap_state */
-		lttng_ust_field_integer(uint8_t, free_stacks, free_stacks)
-		lttng_ust_field_integer(uint64_t, sample_bytes, sample_bytes))) /* 0: every allocation */
-
+		lttng_ust_field_string(exe, p->exe)
+		lttng_ust_field_string(go_version, p->go_version) /* "" when not a Go program */
+		lttng_ust_field_integer(int32_t, ppid, p->ppid)
+		lttng_ust_field_integer(uint32_t, page_size, p->page_size)
+		lttng_ust_field_integer(uint32_t, stack_depth, p->stack_depth)
+		lttng_ust_field_integer(uint32_t, sample_interval_ms, p->sample_interval_ms)
+		lttng_ust_field_integer(uint8_t, trap_state, p->trap_state) /* enum gm_trap_state */
+		lttng_ust_field_integer(uint8_t, free_stacks, p->free_stacks)
+		/* Sampling of C allocations (docs/sampling.md): 0 = every allocation is recorded;
+		 * else the mean bytes between sampled ones, and every allocation of at least
+		 * sample_big bytes is recorded. sample_dropped: sampled allocations not recorded
+		 * because the tracer's set of sampled blocks was full. */
+		lttng_ust_field_integer(uint64_t, sample_bytes, p->sample_bytes)
+		lttng_ust_field_integer(uint64_t, sample_big, p->sample_big)
+		lttng_ust_field_integer(uint64_t, sample_dropped, p->sample_dropped)))
 /* The Go trap changed state (armed, refused, disarmed); `sites` = patched syscall sites. */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, trap_status,
 	LTTNG_UST_TP_ARGS(uint8_t, state, uint32_t, sites, const char *, reason),

@@ -4,8 +4,9 @@
  *   churn edge             the malloc family's edge cases; prints what libc answered
  *   churn fork             fork() without exec: the child allocates, frees, exits 7
  *   churn dlopen LIB       dlopen/dlsym/dlclose LIB a few times
+ *   churn leak N           N blocks of 64..4159 bytes (malloc, calloc, realloc), every other one
+ *                          freed; prints the bytes allocated in all and still allocated
  * The output is deterministic so that traced and untraced runs can be compared byte for byte. */
-#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
@@ -150,6 +151,39 @@ static int run_dlopen(const char *lib)
 	return 0;
 }
 
+static void *volatile leak_keep[1 << 20]; /* the leaked blocks, reachable */
+
+static int run_leak(int n)
+{
+	size_t total = 0, live = 0;
+	if (n > (1 << 20))
+		n = 1 << 20;
+	for (int i = 0; i < n; i++) {
+		size_t sz = 64 + ((unsigned)i * 2654435761u) % 4096;
+		void *p;
+		switch (i % 3) {
+		case 0: p = malloc(sz); break;
+		case 1: p = calloc(1, sz); break;
+		default: /* grow a smaller block: the allocation that counts is the final one */
+			p = realloc(malloc(32), sz);
+			total += 32;
+			break;
+		}
+		if (!p)
+			abort();
+		memset(p, 1, sz);
+		total += sz;
+		if (i % 2) {
+			leak_keep[i] = p;
+			live += sz;
+		} else {
+			free(p);
+		}
+	}
+	printf("allocated=%zu live=%zu\n", total, live);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -159,6 +193,8 @@ int main(int argc, char **argv)
 		return run_edge();
 	if (argc >= 2 && !strcmp(argv[1], "fork"))
 		return run_fork();
+	if (argc >= 3 && !strcmp(argv[1], "leak"))
+		return run_leak(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "dlopen"))
 		return run_dlopen(argv[2]);
 	fprintf(stderr, "usage: churn threads N ITER | edge | fork | dlopen LIB\n");

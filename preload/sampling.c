@@ -1,0 +1,127 @@
+/* sampling.c: Poisson sampling of C allocations by bytes and the set of sampled blocks
+ * (see sampling.h). */
+#include <math.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "preload/config.h"
+#include "preload/sampling.h"
+
+bool gm_sampling_active;
+__thread int64_t gm_sampling_left __attribute__((tls_model("initial-exec")));
+/* Per-thread xorshift64* state; 0 until seeded. Owner: the thread. */
+static __thread uint64_t gm_sampling_rng __attribute__((tls_model("initial-exec")));
+
+/* ---- the set of live sampled blocks ---------------------------------------------------- */
+/* Open addressing over a mapped array of 2^21 slots (16 MiB of address space, touched only
+ * where used). A slot holds a block address, EMPTY or TOMB (a removed entry, reusable).
+ * Any thread inserts (CAS EMPTY/TOMB -> p) and removes (CAS p -> TOMB). A block address is
+ * live at most once at a time, so an address is never inserted twice concurrently; free
+ * removes its address before the real free, so the allocator cannot hand it out again
+ * while the set still holds it. */
+#define GM_SET_BITS 21
+#define GM_SET_SLOTS (1UL << GM_SET_BITS)
+#define GM_SET_PROBES 512 /* longest probe sequence; beyond it the set counts as full */
+#define GM_SET_EMPTY 0UL
+#define GM_SET_TOMB 1UL
+
+static _Atomic uintptr_t *gm_set;      /* the slots; written once by init */
+static atomic_uint_fast64_t gm_dropped; /* sampled blocks not remembered: set full */
+
+static inline size_t gm_set_hash(uintptr_t p)
+{
+	return (size_t)(((uint64_t)p >> 4) * 0x9E3779B97F4A7C15ULL >> (64 - GM_SET_BITS));
+}
+
+bool gm_sampling_remember(uintptr_t p)
+{
+	if (!gm_set)
+		goto full;
+	size_t h = gm_set_hash(p);
+	for (size_t i = 0; i < GM_SET_PROBES; i++) {
+		_Atomic uintptr_t *slot = &gm_set[(h + i) & (GM_SET_SLOTS - 1)];
+		uintptr_t v = atomic_load_explicit(slot, memory_order_relaxed);
+		if ((v == GM_SET_EMPTY || v == GM_SET_TOMB) &&
+		    atomic_compare_exchange_strong(slot, &v, p))
+			return true;
+	}
+full:
+	atomic_fetch_add_explicit(&gm_dropped, 1, memory_order_relaxed);
+	return false;
+}
+
+bool gm_sampling_forget(uintptr_t p)
+{
+	if (!gm_set)
+		return false;
+	size_t h = gm_set_hash(p);
+	for (size_t i = 0; i < GM_SET_PROBES; i++) {
+		_Atomic uintptr_t *slot = &gm_set[(h + i) & (GM_SET_SLOTS - 1)];
+		uintptr_t v = atomic_load_explicit(slot, memory_order_relaxed);
+		if (v == GM_SET_EMPTY)
+			return false;
+		if (v == p)
+			return atomic_compare_exchange_strong(slot, &v, GM_SET_TOMB);
+	}
+	return false;
+}
+
+uint64_t gm_sampling_dropped(void) { return atomic_load_explicit(&gm_dropped, memory_order_relaxed); }
+
+/* ---- intervals ------------------------------------------------------------------------ */
+
+static uint64_t gm_sampling_random(void)
+{
+	uint64_t x = gm_sampling_rng;
+	if (!x) { /* seed: this thread's TLS address and the time stamp counter */
+		x = (uint64_t)(uintptr_t)&gm_sampling_rng ^ __builtin_ia32_rdtsc() ^ 0x2545F4914F6CDD1DULL;
+		if (!x)
+			x = 1;
+	}
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	gm_sampling_rng = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* Bytes until the next sample: exponential with mean sample_bytes (at least 1). */
+static int64_t gm_sampling_interval(void)
+{
+	double u = ((double)(gm_sampling_random() >> 11) + 1.0) / 9007199254740993.0; /* (0,1] */
+	double v = -log(u) * (double)gm_config.sample_bytes;
+	return v < 1.0 ? 1 : v > 4e18 ? (int64_t)4e18 : (int64_t)v;
+}
+
+bool gm_sampling_draw(size_t size)
+{
+	if (!gm_sampling_rng) {
+		/* the thread's first allocation: start a budget, then count this one against it */
+		gm_sampling_left = gm_sampling_interval() - (int64_t)size;
+		if (gm_sampling_left > 0)
+			return false;
+	}
+	/* the budget ran out inside this allocation; several sampling points may fall in one
+	 * block, which is still one sample (the reader's weight 1/(1-exp(-s/mean)) accounts) */
+	do
+		gm_sampling_left += gm_sampling_interval();
+	while (gm_sampling_left <= 0);
+	return true;
+}
+
+void gm_sampling_init(void)
+{
+	if (!gm_config.sample_bytes)
+		return;
+	void *m = (void *)syscall(SYS_mmap, NULL, GM_SET_SLOTS * sizeof(uintptr_t),
+				  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED) {
+		gm_config_warn("cannot map the sampled-block set (%zu MiB of address space): "
+			       "recording every allocation instead", (GM_SET_SLOTS * sizeof(uintptr_t)) >> 20);
+		return;
+	}
+	gm_set = m;
+	gm_sampling_active = true;
+}

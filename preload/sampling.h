@@ -1,0 +1,54 @@
+/* sampling.h: production mode — which C allocations are recorded (GOMEMTRACE_SAMPLE_BYTES).
+ *
+ * Poisson sampling by bytes, as Go's MemProfileRate and tcmalloc do: each thread counts down
+ * a byte budget drawn from an exponential distribution with mean sample_bytes; the allocation
+ * that crosses zero is recorded. An allocation of s bytes is thus recorded with probability
+ * 1 - exp(-s / sample_bytes), which the reader inverts to unbiased estimates. Allocations of
+ * sample_big bytes or more, failures, and every mmap are always recorded.
+ * A free is recorded only for a block whose allocation was: a lock-free set of the live
+ * sampled blocks decides (gm_sampling_remember / gm_sampling_forget).
+ * With sample_bytes = 0 everything is recorded and none of this runs.
+ * All of it is lock-free and allocation-free; call it only when the event is enabled. */
+#ifndef GM_SAMPLING_H
+#define GM_SAMPLING_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "preload/config.h"
+#include "preload/export.h"
+
+/* true when sampling (sample_bytes != 0); written once by gm_sampling_init(). */
+extern bool gm_sampling_active;
+/* Bytes this thread may still allocate before the next sampled allocation; owner: the thread.
+ * 0 until the thread's first allocation (gm_sampling_draw then starts a budget). */
+extern __thread int64_t gm_sampling_left __attribute__((tls_model("initial-exec")));
+
+/* Constructor-time: map the set of sampled blocks (when sampling). */
+void gm_sampling_init(void);
+/* Slow path of gm_sampling_take: draw the next interval; true if this allocation is sampled. */
+bool gm_sampling_draw(size_t size);
+/* Add a sampled block to the set; false if the set is full (then do not record it). */
+bool gm_sampling_remember(uintptr_t p);
+/* Remove p from the set; true if it was a sampled block (then record its free). */
+bool gm_sampling_forget(uintptr_t p);
+/* Sampled allocations not recorded because the set was full (for proc_info). */
+uint64_t gm_sampling_dropped(void);
+
+/* Is an allocation of `size` bytes at p (0: a failed call) to be recorded? Remembers it. */
+static inline bool gm_sampling_alloc(uintptr_t p, size_t size)
+{
+	if (!gm_sampling_active || !p || size >= gm_config.sample_big)
+		return !gm_sampling_active || !p || gm_sampling_remember(p);
+	gm_sampling_left -= (int64_t)size;
+	if (GM_LIKELY(gm_sampling_left > 0))
+		return false;
+	return gm_sampling_draw(size) && gm_sampling_remember(p);
+}
+
+/* Is the free of p to be recorded? */
+static inline bool gm_sampling_free(uintptr_t p)
+{
+	return !gm_sampling_active || gm_sampling_forget(p);
+}
+#endif
