@@ -47,6 +47,8 @@ struct gm_record_opts {
 	const char *stack_depth; /* --stack-depth -> GOMEMTRACE_STACK_DEPTH (NULL: inherit) */
 	const char *sample_ms;   /* --sample-ms -> GOMEMTRACE_SAMPLE_MS (NULL: inherit) */
 	const char *families;    /* --families -> GOMEMTRACE_FAMILIES (NULL: inherit) */
+	const char *sample_bytes; /* --sample-bytes -> GOMEMTRACE_SAMPLE_BYTES (NULL: inherit) */
+	const char *sample_big;  /* --sample-big -> GOMEMTRACE_SAMPLE_BIG (NULL: inherit) */
 	bool free_stacks;        /* --free-stacks -> GOMEMTRACE_FREE_STACKS=1 */
 	bool no_go_trap;         /* --no-go-trap -> GOMEMTRACE_GO_TRAP=0 */
 	bool no_go_chunks;       /* --no-go-chunks -> GOMEMTRACE_GO_CHUNKS=0 */
@@ -73,6 +75,10 @@ static const char gm_record_usage_text[] =
 	"      --free-stacks      record stacks on free() too (GOMEMTRACE_FREE_STACKS=1)\n"
 	"      --no-go-trap       do not catch the Go runtime's raw syscalls (GOMEMTRACE_GO_TRAP=0)\n"
 	"      --families LIST    comma list of malloc, mmap, madvise (GOMEMTRACE_FAMILIES)\n"
+	"      --sample-bytes N   production mode: record C allocations sampled every N bytes on\n"
+	"                         average, 0 = all (GOMEMTRACE_SAMPLE_BYTES, default 0)\n"
+	"      --sample-big N     always record allocations of N bytes or more\n"
+	"                         (GOMEMTRACE_SAMPLE_BIG, default 1048576)\n"
 	"      --no-go-chunks     no per-chunk Go heap page states (GOMEMTRACE_GO_CHUNKS=0)\n"
 	"      --debug            tracer diagnostics on stderr (GOMEMTRACE_DEBUG=1)\n"
 	"  -q, --quiet            print only problems (discarded events are always reported)\n"
@@ -153,7 +159,7 @@ static bool gm_record_is_name(const char *s)
 static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 {
 	enum { O_SESSION = 256, O_SUBBUF, O_NUMSUB, O_DEPTH, O_SAMPLE, O_FREE, O_NOTRAP, O_FAM, O_NOCHUNK,
-	       O_DEBUG };
+	       O_DEBUG, O_SBYTES, O_SBIG };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "session", required_argument, NULL, O_SESSION },
@@ -166,6 +172,8 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		{ "families", required_argument, NULL, O_FAM },
 		{ "no-go-chunks", no_argument, NULL, O_NOCHUNK },
 		{ "debug", no_argument, NULL, O_DEBUG },
+		{ "sample-bytes", required_argument, NULL, O_SBYTES },
+		{ "sample-big", required_argument, NULL, O_SBIG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -189,6 +197,8 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		case O_FAM: o->families = optarg; break;
 		case O_NOCHUNK: o->no_go_chunks = true; break;
 		case O_DEBUG: o->debug = true; break;
+		case O_SBYTES: o->sample_bytes = optarg; break;
+		case O_SBIG: o->sample_big = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': fputs(gm_record_usage_text, stdout); return -1;
 		case ':':
@@ -205,6 +215,10 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		bad = "--stack-depth wants a number of frames from 0 to 128";
 	else if (o->sample_ms && !gm_record_is_num(o->sample_ms, 3600000))
 		bad = "--sample-ms wants milliseconds from 0 (no sampler) to 3600000";
+	else if (o->sample_bytes && !gm_record_is_num(o->sample_bytes, 1ULL << 40))
+		bad = "--sample-bytes wants a mean number of bytes between sampled allocations (0: all)";
+	else if (o->sample_big && !gm_record_is_num(o->sample_big, 1ULL << 40))
+		bad = "--sample-big wants a size in bytes";
 	else if (o->families && !gm_record_is_families(o->families))
 		bad = "--families wants a comma list of malloc, mmap, madvise";
 	else if (!gm_record_is_size(o->subbuf_size))
@@ -598,6 +612,8 @@ static char **gm_record_env(const struct gm_record_opts *o, const char *preload)
 		{ "GOMEMTRACE_STACK_DEPTH", o->stack_depth },
 		{ "GOMEMTRACE_SAMPLE_MS", o->sample_ms },
 		{ "GOMEMTRACE_FAMILIES", o->families },
+		{ "GOMEMTRACE_SAMPLE_BYTES", o->sample_bytes },
+		{ "GOMEMTRACE_SAMPLE_BIG", o->sample_big },
 		{ "GOMEMTRACE_FREE_STACKS", o->free_stacks ? "1" : NULL },
 		{ "GOMEMTRACE_GO_TRAP", o->no_go_trap ? "0" : NULL },
 		{ "GOMEMTRACE_GO_CHUNKS", o->no_go_chunks ? "0" : NULL },
