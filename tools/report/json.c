@@ -1,0 +1,158 @@
+/* json.c: THE writer of the JSON report (schema "gomemtrace.report/1"); every field is
+ * documented in docs/report-json.md. Fields may be added; none changes meaning. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "tools/report/output.h"
+
+/* ---- primitives ---- */
+static void gm_json_str(FILE *o, const char *s)
+{
+	fputc('"', o);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(o, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", o);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(o, "\\u%04x", *p);
+		else
+			fputc(*p, o);
+	}
+	fputc('"', o);
+}
+
+/* A byte figure: null when unknown (< 0). */
+static void gm_json_bytes(FILE *o, const char *key, int64_t v, int comma)
+{
+	fprintf(o, "\"%s\": ", key);
+	if (v < 0)
+		fputs("null", o);
+	else
+		fprintf(o, "%" PRId64, v);
+	if (comma)
+		fputs(", ", o);
+}
+
+static double gm_json_secs(const struct gm_rep_model *m, uint64_t ts)
+{
+	return ts > m->trace_start ? (double)(ts - m->trace_start) / 1e9 : 0.0;
+}
+
+/* ---- sections ---- */
+static void gm_json_suspect(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p, uint32_t idx)
+{
+	const struct gm_rep_stack *st = &p->stacks[idx];
+	int win = m->opts.from > 0;
+	fprintf(o, "{ \"bytes\": %" PRIu64 ", \"allocations\": %" PRIu64 ", \"allocated_total\": %" PRIu64
+		   ", \"allocated_bytes_total\": %" PRIu64 ", \"frees\": %" PRIu64
+		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"growing\": %s, \"frames\": [",
+		win ? st->win_bytes : st->live_bytes, win ? st->win_count : st->live_count, st->allocs, st->alloc_bytes,
+		st->frees, gm_json_secs(m, st->first_ts), gm_json_secs(m, st->last_ts),
+		st->grow_ticks >= 2 && st->shrink_ticks == 0 ? "true" : "false");
+	const uint64_t *fr = gm_rep_stack_frames(p, st);
+	for (uint32_t k = 0; k < st->depth; k++) {
+		struct gm_rep_frame f;
+		gm_rep_sym_lookup(p->sym, fr[k], 1, &f);
+		fprintf(o, "%s\n        { \"address\": \"0x%" PRIx64 "\", \"function\": ", k ? "," : "", f.addr);
+		gm_json_str(o, f.function);
+		fputs(", \"file\": ", o);
+		gm_json_str(o, f.file);
+		fprintf(o, ", \"line\": %d, \"module\": ", f.line);
+		gm_json_str(o, f.module);
+		fputs(" }", o);
+	}
+	fputs(" ] }", o);
+}
+
+static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	const struct gm_rep_result *r = &p->res;
+	fprintf(o, "    { \"pid\": %" PRId64 ", \"generation\": %d, \"exe\": ", p->vpid, p->generation);
+	gm_json_str(o, p->exe);
+	fputs(", \"procname\": ", o);
+	gm_json_str(o, p->procname);
+	fputs(", \"go_version\": ", o);
+	gm_json_str(o, p->go_version);
+	fprintf(o, ",\n      \"lost_events\": %" PRIu64 ", \"lost_packets\": %" PRIu64 ", \"approximate\": %s"
+		   ", \"sampled_allocations\": %" PRIu64 ", \"samples\": %" PRIu64 ", \"events\": %" PRIu64
+		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"exited\": %s, \"exit_status\": ",
+		m->lost_events, m->lost_packets, r->approximate ? "true" : "false", p->sample_bytes, p->nsamples,
+		p->nevents, gm_json_secs(m, p->first_ts), gm_json_secs(m, p->last_ts), p->exited ? "true" : "false");
+	if (p->exited)
+		fprintf(o, "%d", p->exit_status);
+	else
+		fputs("null", o);
+	fputs(",\n      \"final\": { ", o);
+	gm_json_bytes(o, "rss", r->rss, 1);
+	gm_json_bytes(o, "c_heap_live", r->c_heap_live, 1);
+	gm_json_bytes(o, "c_allocator_retained", r->c_allocator_retained, 1);
+	gm_json_bytes(o, "c_mmap", r->c_mmap, 1);
+	gm_json_bytes(o, "go_heap_in_use", r->go_heap_in_use, 1);
+	gm_json_bytes(o, "go_heap_free_retained", r->go_heap_free_retained, 1);
+	gm_json_bytes(o, "go_heap_released", r->go_heap_released, 1);
+	gm_json_bytes(o, "go_runtime_other", r->go_runtime_other, 1);
+	gm_json_bytes(o, "file", r->file, 1);
+	gm_json_bytes(o, "shmem", r->shmem, 1);
+	gm_json_bytes(o, "lazyfree", r->lazyfree, 0);
+	fputs(" },\n      \"peak\": { ", o);
+	gm_json_bytes(o, "rss", r->rss_peak, 1);
+	gm_json_bytes(o, "go_heap_in_use", r->go_inuse_peak, 0);
+	fputs(" },\n      \"mapped\": { ", o);
+	gm_json_bytes(o, "go_heap", (int64_t)r->go_heap_mapped, 1);
+	gm_json_bytes(o, "go_runtime_other", (int64_t)r->go_runtime_mapped, 0);
+	fprintf(o, " },\n      \"c_blocks\": { \"live\": %" PRIu64 ", \"unknown_frees\": %" PRIu64
+		   ", \"failed_allocations\": %" PRIu64 " },\n      \"findings\": [",
+		p->nblocks, p->unknown_frees, p->failed_allocs);
+	for (int i = 0; i < r->nfindings; i++) {
+		fprintf(o, "%s\n        { \"kind\": \"%s\", \"bytes\": %" PRIu64 ", \"summary\": ", i ? "," : "",
+			r->findings[i].kind, r->findings[i].bytes);
+		gm_json_str(o, r->findings[i].summary);
+		fputs(" }", o);
+	}
+	fprintf(o, " ],\n      \"leak_suspects_bytes\": %" PRIu64 ", \"leak_suspects_count\": %d, \"leak_suspects\": [",
+		r->suspects_bytes, r->nsuspects);
+	for (int i = 0; i < r->nsuspects && i < m->opts.top; i++) {
+		fputs(i ? ",\n      " : "\n      ", o);
+		gm_json_suspect(o, m, p, r->suspects[i]);
+	}
+	fputs(" ],\n      \"releases\": { ", o);
+	for (int t = 0; t < GM_TRIG_COUNT; t++)
+		fprintf(o, "\"%s\": %" PRIu64 ", ", gm_rep_trigger_name(t), r->releases[t]);
+	fprintf(o, "\"madv_dontneed\": %" PRIu64 ", \"madv_free\": %" PRIu64
+		   ", \"retained_before_release_avg_s\": %.3f, \"retained_before_release_max_s\": %.3f"
+		   ", \"retained_measured_bytes\": %" PRIu64 " } }",
+		r->released_dontneed, r->released_free, r->retained_avg_s, r->retained_max_s,
+		r->retained_released_bytes);
+}
+
+/* ---- the document ---- */
+void gm_rep_write_json(FILE *o, struct gm_rep_model *m, const char *dir)
+{
+	fputs("{ \"schema\": \"gomemtrace.report/1\", \"trace\": ", o);
+	gm_json_str(o, dir);
+	fprintf(o, ", \"duration_s\": %.6f, \"lost_events\": %" PRIu64 ", \"lost_packets\": %" PRIu64
+		   ", \"truncated\": %s, \"window\": { \"from_s\": %.3f, \"to_s\": ",
+		gm_json_secs(m, m->trace_end), m->lost_events, m->lost_packets, m->partial ? "true" : "false",
+		m->opts.from);
+	if (m->opts.to >= 0)
+		fprintf(o, "%.3f", m->opts.to);
+	else
+		fputs("null", o);
+	fputs(" },\n  \"warnings\": [", o);
+	for (size_t i = 0; i < m->nwarnings; i++) {
+		fputs(i ? ", " : " ", o);
+		gm_json_str(o, m->warnings[i]);
+	}
+	fputs(" ],\n  \"processes\": [\n", o);
+	int first = 1;
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next) {
+		if (!p->nevents)
+			continue; /* only lttng-ust events (e.g. a process not preloaded) */
+		if (!first)
+			fputs(",\n", o);
+		first = 0;
+		gm_json_proc(o, m, p);
+	}
+	fputs("\n  ] }\n", o);
+}

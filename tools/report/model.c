@@ -1,0 +1,845 @@
+/* model.c: apply decoded events to per-process state (live blocks, stacks, mappings, Go
+ * heap chunks, samples, module map) and analyze it into figures, findings and suspects.
+ * See docs/report.md for the rules (attribution, thresholds). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gomemtrace/schema.h"
+#include "tools/report/model.h"
+
+#define GM_MAP_FAILED 0xffffffffffffffffULL
+#define GM_MIB (1ULL << 20)
+
+/* ---- helpers ---- */
+static uint64_t gm_rep_mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static int gm_rep_grow(void **p, uint64_t *cap, uint64_t need, size_t elem, struct gm_rep_model *m)
+{
+	if (need <= *cap)
+		return 0;
+	uint64_t c = *cap ? *cap : 16;
+	while (c < need)
+		c *= 2;
+	void *n = realloc(*p, c * elem);
+	if (!n) {
+		m->oom = 1;
+		return -1;
+	}
+	*p = n, *cap = c;
+	return 0;
+}
+
+void gm_rep_model_warn(struct gm_rep_model *m, const char *msg)
+{
+	for (size_t i = 0; i < m->nwarnings; i++)
+		if (!strcmp(m->warnings[i], msg))
+			return;
+	char **n = realloc(m->warnings, (m->nwarnings + 1) * sizeof *n);
+	if (!n)
+		return;
+	m->warnings = n;
+	if ((n[m->nwarnings] = strdup(msg)))
+		m->nwarnings++;
+}
+
+/* ---- processes ---- */
+void gm_rep_model_init(struct gm_rep_model *m, const struct gm_rep_opts *o)
+{
+	memset(m, 0, sizeof *m);
+	m->opts = *o;
+}
+
+static void gm_rep_proc_free(struct gm_rep_proc *p)
+{
+	free(p->exe), free(p->go_version), free(p->procname);
+	free(p->blocks), free(p->stacks), free(p->stack_index), free(p->frames);
+	free(p->maps), free(p->chunks), free(p->res.suspects);
+	gm_rep_sym_free(p->sym);
+	free(p);
+}
+
+void gm_rep_model_free(struct gm_rep_model *m)
+{
+	for (struct gm_rep_proc *p = m->procs, *n; p; p = n) {
+		n = p->next;
+		gm_rep_proc_free(p);
+	}
+	for (size_t i = 0; i < m->nwarnings; i++)
+		free(m->warnings[i]);
+	free(m->warnings);
+	memset(m, 0, sizeof *m);
+}
+
+static struct gm_rep_proc *gm_rep_proc_new(struct gm_rep_model *m, int64_t vpid, int generation)
+{
+	struct gm_rep_proc *p = calloc(1, sizeof *p);
+	if (!p || !(p->sym = gm_rep_sym_new())) {
+		free(p);
+		m->oom = 1;
+		return NULL;
+	}
+	p->vpid = vpid;
+	p->generation = generation;
+	p->trap_state = -1;
+	p->last_malloc_free = -1;
+	if (m->last_proc)
+		m->last_proc->next = p;
+	else
+		m->procs = p;
+	m->last_proc = p;
+	return p;
+}
+
+/* The current process of this vpid (the latest generation), created on first sight. */
+static struct gm_rep_proc *gm_rep_proc_get(struct gm_rep_model *m, int64_t vpid)
+{
+	struct gm_rep_proc *found = NULL;
+	if (m->hit && m->hit->vpid == vpid)
+		return m->hit;
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
+		if (p->vpid == vpid)
+			found = p;
+	if (!found)
+		found = gm_rep_proc_new(m, vpid, 0);
+	return m->hit = found;
+}
+
+/* ---- stacks ---- */
+static uint32_t gm_rep_stack_intern(struct gm_rep_model *m, struct gm_rep_proc *p, const uint64_t *fr, uint32_t depth)
+{
+	uint64_t h = 1469598103934665603ULL ^ depth;
+	for (uint32_t i = 0; i < depth; i++)
+		h = (h ^ fr[i]) * 1099511628211ULL;
+	if ((uint64_t)(p->nstacks + 1) * 2 > p->capindex) { /* grow and rehash the index */
+		uint32_t cap = p->capindex ? p->capindex * 2 : 1024;
+		uint32_t *idx = calloc(cap, sizeof *idx);
+		if (!idx) {
+			m->oom = 1;
+			return 0;
+		}
+		for (uint32_t i = 0; i < p->nstacks; i++) {
+			uint32_t s = (uint32_t)gm_rep_mix(p->stacks[i].hash) & (cap - 1);
+			while (idx[s])
+				s = (s + 1) & (cap - 1);
+			idx[s] = i + 1;
+		}
+		free(p->stack_index);
+		p->stack_index = idx, p->capindex = cap;
+	}
+	uint32_t s = (uint32_t)gm_rep_mix(h) & (p->capindex - 1);
+	for (; p->stack_index[s]; s = (s + 1) & (p->capindex - 1)) {
+		struct gm_rep_stack *st = &p->stacks[p->stack_index[s] - 1];
+		if (st->hash == h && st->depth == depth && !memcmp(p->frames + st->off, fr, depth * sizeof *fr))
+			return p->stack_index[s] - 1;
+	}
+	uint64_t cap = p->capstacks;
+	if (gm_rep_grow((void **)&p->stacks, &cap, (uint64_t)p->nstacks + 1, sizeof *p->stacks, m) ||
+	    gm_rep_grow((void **)&p->frames, &p->capframes, p->nframes + depth, sizeof *p->frames, m))
+		return 0;
+	p->capstacks = (uint32_t)cap;
+	struct gm_rep_stack *st = &p->stacks[p->nstacks];
+	memset(st, 0, sizeof *st);
+	st->hash = h, st->off = (uint32_t)p->nframes, st->depth = depth, st->cls = -1;
+	memcpy(p->frames + p->nframes, fr, depth * sizeof *fr);
+	p->nframes += depth;
+	p->stack_index[s] = ++p->nstacks;
+	return p->nstacks - 1;
+}
+
+static uint32_t gm_rep_ev_stack(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	static const uint64_t none[1];
+	const uint64_t *fr = ev->a[GM_A_STACK] ? ev->a[GM_A_STACK] : none;
+	uint32_t st = gm_rep_stack_intern(m, p, fr, ev->alen[GM_A_STACK]);
+	if (p->nstacks == 0) /* could not intern even one: keep indexes valid */
+		st = gm_rep_stack_intern(m, p, none, 0);
+	return p->nstacks ? st : 0;
+}
+
+/* ---- live blocks ---- */
+static uint64_t gm_rep_block_slot(const struct gm_rep_proc *p, uint64_t ptr)
+{
+	return gm_rep_mix(ptr) & (p->capblocks - 1);
+}
+
+static struct gm_rep_block *gm_rep_block_find(struct gm_rep_proc *p, uint64_t ptr)
+{
+	if (!p->capblocks)
+		return NULL;
+	for (uint64_t s = gm_rep_block_slot(p, ptr); p->blocks[s].ptr; s = (s + 1) & (p->capblocks - 1))
+		if (p->blocks[s].ptr == ptr)
+			return &p->blocks[s];
+	return NULL;
+}
+
+/* Remove the slot (backward-shift deletion keeps probe chains intact). */
+static void gm_rep_block_delete(struct gm_rep_proc *p, struct gm_rep_block *b)
+{
+	uint64_t i = (uint64_t)(b - p->blocks), mask = p->capblocks - 1;
+	for (uint64_t j = (i + 1) & mask; p->blocks[j].ptr; j = (j + 1) & mask) {
+		uint64_t home = gm_rep_block_slot(p, p->blocks[j].ptr);
+		/* j's entry may move to i if its home is not in (i, j] cyclically */
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			p->blocks[i] = p->blocks[j];
+			i = j;
+		}
+	}
+	p->blocks[i].ptr = 0;
+	p->nblocks--;
+}
+
+/* Take a block out; returns 0 and its contents, or -1 if unknown. */
+static int gm_rep_block_take(struct gm_rep_proc *p, uint64_t ptr, struct gm_rep_block *out)
+{
+	struct gm_rep_block *b = gm_rep_block_find(p, ptr);
+	if (!b)
+		return -1;
+	*out = *b;
+	struct gm_rep_stack *st = &p->stacks[b->stack];
+	st->live_bytes -= b->size, st->live_count--;
+	if (b->in_window)
+		st->win_bytes -= b->size, st->win_count--;
+	p->live_bytes -= b->size;
+	gm_rep_block_delete(p, b);
+	return 0;
+}
+
+static void gm_rep_block_put(struct gm_rep_model *m, struct gm_rep_proc *p, uint64_t ptr, uint64_t size,
+			     uint32_t stack, int in_window)
+{
+	struct gm_rep_block old;
+	if (gm_rep_block_take(p, ptr, &old) == 0) /* its free was lost */
+		p->stacks[old.stack].frees++;
+	if ((p->nblocks + 1) * 2 > p->capblocks) {
+		uint64_t cap = p->capblocks ? p->capblocks * 2 : 4096;
+		struct gm_rep_block *nb = calloc(cap, sizeof *nb);
+		if (!nb) {
+			m->oom = 1;
+			return;
+		}
+		struct gm_rep_block *ob = p->blocks;
+		uint64_t ocap = p->capblocks;
+		p->blocks = nb, p->capblocks = cap;
+		for (uint64_t i = 0; i < ocap; i++) {
+			if (!ob[i].ptr)
+				continue;
+			uint64_t s = gm_rep_block_slot(p, ob[i].ptr);
+			while (nb[s].ptr)
+				s = (s + 1) & (cap - 1);
+			nb[s] = ob[i];
+		}
+		free(ob);
+	}
+	uint64_t s = gm_rep_block_slot(p, ptr);
+	while (p->blocks[s].ptr)
+		s = (s + 1) & (p->capblocks - 1);
+	p->blocks[s] = (struct gm_rep_block){ ptr, size, stack, (uint32_t)(in_window != 0) };
+	p->nblocks++;
+	struct gm_rep_stack *st = &p->stacks[stack];
+	st->live_bytes += size, st->live_count++;
+	if (in_window)
+		st->win_bytes += size, st->win_count++;
+	p->live_bytes += size;
+}
+
+static void gm_rep_alloc(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev,
+			 uint64_t ptr, uint64_t size)
+{
+	if (!ptr) {
+		p->failed_allocs++;
+		return;
+	}
+	uint32_t stack = gm_rep_ev_stack(m, p, ev);
+	if (!p->nstacks)
+		return;
+	struct gm_rep_stack *st = &p->stacks[stack];
+	st->allocs++, st->alloc_bytes += size;
+	if (!st->first_ts)
+		st->first_ts = ev->ts;
+	st->last_ts = ev->ts;
+	gm_rep_block_put(m, p, ptr, size, stack, ev->ts >= m->from_ns);
+}
+
+static void gm_rep_free(struct gm_rep_proc *p, uint64_t ptr)
+{
+	struct gm_rep_block b;
+	if (gm_rep_block_take(p, ptr, &b) != 0)
+		p->unknown_frees++;
+	else
+		p->stacks[b.stack].frees++;
+}
+
+/* realloc: the moved block stays attributed to its ORIGINAL allocation stack. */
+static void gm_rep_realloc(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	uint64_t in = (uint64_t)ev->v[GM_F_IN_PTR], out = (uint64_t)ev->v[GM_F_PTR];
+	uint64_t nmemb = (ev->present & (1ULL << GM_F_NMEMB)) ? (uint64_t)ev->v[GM_F_NMEMB] : 1;
+	uint64_t size = nmemb * (uint64_t)ev->v[GM_F_SIZE];
+	if (!in) {
+		gm_rep_alloc(m, p, ev, out, size);
+		return;
+	}
+	if (!out) {
+		if (ev->v[GM_F_ERR] == 0 && size == 0)
+			gm_rep_free(p, in); /* realloc(p, 0) */
+		else
+			p->failed_allocs++;
+		return;
+	}
+	struct gm_rep_block b;
+	if (gm_rep_block_take(p, in, &b) != 0) {
+		p->unknown_frees++;
+		gm_rep_alloc(m, p, ev, out, size);
+		return;
+	}
+	gm_rep_block_put(m, p, out, size, b.stack, b.in_window);
+}
+
+/* ---- mappings ---- */
+/* First mapping with end > a. */
+static uint64_t gm_rep_map_lower(const struct gm_rep_proc *p, uint64_t a)
+{
+	uint64_t lo = 0, hi = p->nmaps;
+	while (lo < hi) {
+		uint64_t mid = (lo + hi) / 2;
+		if (p->maps[mid].end <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void gm_rep_map_remove(struct gm_rep_model *m, struct gm_rep_proc *p, uint64_t a, uint64_t b)
+{
+	uint64_t i = gm_rep_map_lower(p, a);
+	while (i < p->nmaps && p->maps[i].start < b) {
+		struct gm_rep_map *mp = &p->maps[i];
+		if (mp->start < a && mp->end > b) { /* split in two */
+			if (gm_rep_grow((void **)&p->maps, &p->capmaps, p->nmaps + 1, sizeof *p->maps, m))
+				return;
+			mp = &p->maps[i];
+			memmove(mp + 1, mp, (p->nmaps - i) * sizeof *mp);
+			p->nmaps++;
+			mp[0].end = a;
+			mp[1].start = b;
+			return;
+		}
+		if (mp->start < a) {
+			mp->end = a;
+			i++;
+		} else if (mp->end > b) {
+			mp->start = b;
+			return;
+		} else {
+			memmove(mp, mp + 1, (p->nmaps - i - 1) * sizeof *mp);
+			p->nmaps--;
+		}
+	}
+}
+
+static void gm_rep_map_add(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_map nm)
+{
+	if (nm.end <= nm.start)
+		return;
+	gm_rep_map_remove(m, p, nm.start, nm.end); /* MAP_FIXED replaces */
+	if (gm_rep_grow((void **)&p->maps, &p->capmaps, p->nmaps + 1, sizeof *p->maps, m))
+		return;
+	uint64_t i = gm_rep_map_lower(p, nm.start);
+	memmove(&p->maps[i + 1], &p->maps[i], (p->nmaps - i) * sizeof nm);
+	p->maps[i] = nm;
+	p->nmaps++;
+}
+
+static uint64_t gm_rep_page_up(uint64_t len) { return (len + 4095) & ~4095ULL; }
+
+static void gm_rep_mmap(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	uint64_t ret = (uint64_t)ev->v[GM_F_RET];
+	if (ret == GM_MAP_FAILED || ev->v[GM_F_ERR])
+		return;
+	struct gm_rep_map nm = { ret, ret + gm_rep_page_up((uint64_t)ev->v[GM_F_LEN]), gm_rep_ev_stack(m, p, ev),
+				 (int32_t)ev->v[GM_F_PROT], (int32_t)ev->v[GM_F_FLAGS], (int32_t)ev->v[GM_F_FD],
+				 (uint8_t)ev->v[GM_F_ORIGIN] };
+	gm_rep_map_add(m, p, nm);
+}
+
+static void gm_rep_mremap(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	uint64_t ret = (uint64_t)ev->v[GM_F_RET], old = (uint64_t)ev->v[GM_F_OLD_ADDR];
+	if (ret == GM_MAP_FAILED || ev->v[GM_F_ERR])
+		return;
+	struct gm_rep_map nm = { ret, ret + gm_rep_page_up((uint64_t)ev->v[GM_F_NEW_LEN]), 0, 3, 0x22, -1,
+				 (uint8_t)ev->v[GM_F_ORIGIN] };
+	uint64_t i = gm_rep_map_lower(p, old);
+	if (i < p->nmaps && p->maps[i].start <= old) { /* keep the original mapping's identity */
+		nm.stack = p->maps[i].stack, nm.prot = p->maps[i].prot;
+		nm.flags = p->maps[i].flags, nm.fd = p->maps[i].fd, nm.origin = p->maps[i].origin;
+	} else {
+		nm.stack = gm_rep_ev_stack(m, p, ev);
+	}
+	gm_rep_map_remove(m, p, old, old + gm_rep_page_up((uint64_t)ev->v[GM_F_OLD_LEN]));
+	gm_rep_map_add(m, p, nm);
+}
+
+/* ---- Go heap chunks ---- */
+static void gm_rep_chunks(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	uint32_t n = ev->alen[GM_A_INUSE];
+	if (ev->alen[GM_A_RELEASED] < n)
+		n = ev->alen[GM_A_RELEASED];
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t base = (uint64_t)ev->v[GM_F_BASE] + i * GM_GO_CHUNK_BYTES;
+		if (!base)
+			continue;
+		if ((p->nchunks + 1) * 2 > p->capchunks) {
+			uint64_t cap = p->capchunks ? p->capchunks * 2 : 256;
+			struct gm_rep_chunk *nc = calloc(cap, sizeof *nc);
+			if (!nc) {
+				m->oom = 1;
+				return;
+			}
+			for (uint64_t k = 0; k < p->capchunks; k++) {
+				if (!p->chunks[k].base)
+					continue;
+				uint64_t s = gm_rep_mix(p->chunks[k].base) & (cap - 1);
+				while (nc[s].base)
+					s = (s + 1) & (cap - 1);
+				nc[s] = p->chunks[k];
+			}
+			free(p->chunks);
+			p->chunks = nc, p->capchunks = cap;
+		}
+		uint64_t s = gm_rep_mix(base) & (p->capchunks - 1);
+		while (p->chunks[s].base && p->chunks[s].base != base)
+			s = (s + 1) & (p->capchunks - 1);
+		struct gm_rep_chunk *c = &p->chunks[s];
+		uint16_t inuse = (uint16_t)ev->a[GM_A_INUSE][i], rel = (uint16_t)ev->a[GM_A_RELEASED][i];
+		if (inuse > GM_GO_CHUNK_PAGES || rel > GM_GO_CHUNK_PAGES)
+			continue; /* corrupt */
+		if (!c->base) {
+			c->base = base;
+			p->nchunks++;
+		} else if (rel > c->released && c->free_since && ev->ts > c->free_since) {
+			uint64_t bytes = (uint64_t)(rel - c->released) * GM_GO_PAGE_SIZE;
+			uint64_t dur = ev->ts - c->free_since;
+			p->retained_byte_ns += (uint64_t)((double)bytes * (double)dur / 1e6); /* byte-ms */
+			p->retained_bytes += bytes;
+			if (dur > p->retained_max_ns)
+				p->retained_max_ns = dur;
+		}
+		int free_pages = GM_GO_CHUNK_PAGES - inuse - rel;
+		if (free_pages <= 0)
+			c->free_since = 0;
+		else if (!c->free_since)
+			c->free_since = ev->ts;
+		c->inuse = inuse, c->released = rel;
+	}
+}
+
+/* ---- samples ---- */
+static void gm_rep_sample(struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	struct gm_rep_sample s = { 1, ev->ts, { 0 } };
+	memcpy(s.v, ev->v, sizeof s.v);
+	if (!p->first.valid)
+		p->first = s;
+	p->last = s;
+	p->nsamples++;
+	if (s.v[GM_F_M_FREE] >= 0) /* the exit sample may lack mallinfo2 (signal context) */
+		p->last_malloc_free = s.v[GM_F_M_FREE];
+	if (s.v[GM_F_RSS] > p->rss_peak)
+		p->rss_peak = s.v[GM_F_RSS];
+	if (s.v[GM_F_GO_INUSE] > p->go_inuse_peak)
+		p->go_inuse_peak = s.v[GM_F_GO_INUSE];
+	for (uint32_t i = 0; i < p->nstacks; i++) {
+		struct gm_rep_stack *st = &p->stacks[i];
+		if (!st->allocs)
+			continue;
+		if (st->live_bytes > st->prev_live)
+			st->grow_ticks++;
+		else if (st->live_bytes < st->prev_live)
+			st->shrink_ticks++;
+		st->prev_live = st->live_bytes;
+	}
+}
+
+static char *gm_rep_dup(char *old, const char *s)
+{
+	if (!s)
+		return old;
+	if (old && !strcmp(old, s))
+		return old;
+	char *n = strdup(s);
+	if (!n)
+		return old;
+	free(old);
+	return n;
+}
+
+/* ---- the event callback ---- */
+int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
+{
+	struct gm_rep_model *m = ctx;
+	if (!m->trace_start && ev->ts) {
+		m->trace_start = ev->ts;
+		m->from_ns = ev->ts + (uint64_t)(m->opts.from * 1e9);
+		m->to_ns = m->opts.to >= 0 ? ev->ts + (uint64_t)(m->opts.to * 1e9) : 0;
+	}
+	if (m->to_ns && ev->ts > m->to_ns) {
+		m->stopped = 1;
+		return 1;
+	}
+	if (m->opts.pid >= 0 && ev->vpid != m->opts.pid)
+		return 0;
+	if (ev->ts > m->trace_end)
+		m->trace_end = ev->ts;
+	struct gm_rep_proc *p = gm_rep_proc_get(m, ev->vpid);
+	if (!p)
+		return 0;
+	if (ev->kind == GM_EV_PROC_INFO && ev->s[GM_S_EXE] && p->exe && strcmp(p->exe, ev->s[GM_S_EXE]) != 0) {
+		struct gm_rep_proc *np = gm_rep_proc_new(m, ev->vpid, p->generation + 1); /* exec */
+		if (!np)
+			return 0;
+		p = m->hit = np;
+	}
+	if (!p->first_ts)
+		p->first_ts = ev->ts;
+	p->last_ts = ev->ts;
+	if (ev->kind < GM_EV_SD_START) {
+		m->gm_events++;
+		p->nevents++;
+		if (ev->procname && *ev->procname && (!p->procname || strcmp(p->procname, ev->procname)))
+			p->procname = gm_rep_dup(p->procname, ev->procname);
+	}
+	const int64_t *v = ev->v;
+	switch (ev->kind) {
+	case GM_EV_MALLOC:
+		gm_rep_alloc(m, p, ev, (uint64_t)v[GM_F_PTR], (uint64_t)v[GM_F_SIZE]);
+		break;
+	case GM_EV_CALLOC:
+		gm_rep_alloc(m, p, ev, (uint64_t)v[GM_F_PTR], (uint64_t)v[GM_F_NMEMB] * (uint64_t)v[GM_F_SIZE]);
+		break;
+	case GM_EV_MEMALIGN:
+		gm_rep_alloc(m, p, ev, v[GM_F_ERR] ? 0 : (uint64_t)v[GM_F_PTR], (uint64_t)v[GM_F_SIZE]);
+		break;
+	case GM_EV_REALLOC:
+		gm_rep_realloc(m, p, ev);
+		break;
+	case GM_EV_FREE:
+		if (v[GM_F_PTR])
+			gm_rep_free(p, (uint64_t)v[GM_F_PTR]);
+		break;
+	case GM_EV_MMAP:
+		gm_rep_mmap(m, p, ev);
+		break;
+	case GM_EV_MUNMAP:
+		if (v[GM_F_RET] == 0)
+			gm_rep_map_remove(m, p, (uint64_t)v[GM_F_ADDR],
+					  (uint64_t)v[GM_F_ADDR] + gm_rep_page_up((uint64_t)v[GM_F_LEN]));
+		break;
+	case GM_EV_MREMAP:
+		gm_rep_mremap(m, p, ev);
+		break;
+	case GM_EV_MADVISE:
+		if (v[GM_F_RET] == 0 && (v[GM_F_ARG] == 4 || v[GM_F_ARG] == 8)) {
+			uint32_t st = gm_rep_ev_stack(m, p, ev);
+			if (p->nstacks)
+				p->stacks[st].madv_bytes[v[GM_F_ARG] == 8] += (uint64_t)v[GM_F_LEN];
+		}
+		break;
+	case GM_EV_PROC_INFO:
+		p->exe = gm_rep_dup(p->exe, ev->s[GM_S_EXE]);
+		p->go_version = gm_rep_dup(p->go_version, ev->s[GM_S_GO_VERSION]);
+		p->sample_bytes = (uint64_t)v[GM_F_SAMPLE_BYTES];
+		p->trap_state = (int)v[GM_F_TRAP_STATE];
+		break;
+	case GM_EV_TRAP_STATUS:
+		p->trap_state = (int)v[GM_F_STATE];
+		break;
+	case GM_EV_GO_EXIT:
+		p->exited = 1, p->exit_status = (int32_t)v[GM_F_STATUS];
+		break;
+	case GM_EV_SAMPLE:
+		gm_rep_sample(p, ev);
+		break;
+	case GM_EV_GO_CHUNKS:
+		gm_rep_chunks(m, p, ev);
+		break;
+	case GM_EV_SD_START: /* a (re-)sent module list: the memory state stays */
+		gm_rep_sym_statedump_start(p->sym);
+		break;
+	case GM_EV_SD_BIN_INFO:
+	case GM_EV_LIB_LOAD:
+		gm_rep_sym_add_module(p->sym, (uint64_t)v[GM_F_BADDR], (uint64_t)v[GM_F_MEMSZ], ev->s[GM_S_PATH],
+				      (ev->present & (1ULL << GM_F_IS_PIC)) ? (int)v[GM_F_IS_PIC] : 1);
+		break;
+	case GM_EV_SD_BUILD_ID:
+	case GM_EV_LIB_BUILD_ID:
+		gm_rep_sym_set_build_id(p->sym, (uint64_t)v[GM_F_BADDR], ev->a[GM_A_BUILD_ID], ev->alen[GM_A_BUILD_ID]);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+void gm_rep_model_discarded(void *ctx, uint64_t events, uint64_t packets, uint64_t ts)
+{
+	struct gm_rep_model *m = ctx;
+	if (m->to_ns && ts > m->to_ns)
+		return;
+	m->lost_events += events;
+	m->lost_packets += packets;
+}
+
+/* ---- classification ---- */
+static int gm_rep_has_fn(struct gm_rep_proc *p, const struct gm_rep_stack *st, const char *const *names)
+{
+	const uint64_t *fr = gm_rep_stack_frames(p, st);
+	for (uint32_t i = 0; i < st->depth; i++) {
+		struct gm_rep_frame f;
+		gm_rep_sym_lookup(p->sym, fr[i], 1, &f);
+		for (int k = 0; names[k]; k++) {
+			size_t n = strlen(names[k]);
+			if (names[k][n - 1] == '*' ? !strncmp(f.function, names[k], n - 1) : !strcmp(f.function, names[k]))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Whether every Go frame of the stack is the runtime's (thread creation, cgo callbacks set-up):
+ * such C allocations are the runtime's business, not a leak of the program's code. */
+static int gm_rep_runtime_only(struct gm_rep_proc *p, const struct gm_rep_stack *st)
+{
+	int go = 0;
+	const uint64_t *fr = gm_rep_stack_frames(p, st);
+	for (uint32_t i = 0; i < st->depth; i++) {
+		struct gm_rep_frame f;
+		gm_rep_sym_lookup(p->sym, fr[i], 1, &f);
+		size_t n = strlen(f.file);
+		if (!(n > 3 && !strcmp(f.file + n - 3, ".go")) && !(n > 2 && !strcmp(f.file + n - 2, ".s")))
+			continue; /* not a Go frame */
+		if (!strncmp(f.function, "_cgo_", 5) || !strncmp(f.function, "main._C", 7))
+			return 0; /* a cgo call made by the program */
+		go = 1;
+		if (strncmp(f.function, "runtime.", 8) != 0 && strncmp(f.function, "runtime/", 8) != 0)
+			return 0;
+	}
+	return go;
+}
+
+static int gm_rep_classify(struct gm_rep_proc *p, struct gm_rep_stack *st, int origin)
+{
+	static const char *const heap[] = { "runtime.(*mheap).sysAlloc", "runtime.(*mheap).grow", NULL };
+	static const char *const rt[] = { "runtime.mmap", "runtime.munmap", "runtime.sysMmap", "runtime.sysMunmap",
+					  "runtime.sys*", "runtime.persistentalloc*", NULL };
+	if (st->cls >= 0)
+		return st->cls;
+	if (gm_rep_has_fn(p, st, heap))
+		st->cls = GM_CLS_GO_HEAP;
+	else if (gm_rep_has_fn(p, st, rt) || origin == GM_ORIGIN_GO_RAW)
+		st->cls = GM_CLS_GO_OTHER;
+	else {
+		st->cls = GM_CLS_C;
+		if (st->depth) {
+			struct gm_rep_frame f;
+			gm_rep_sym_lookup(p->sym, gm_rep_stack_frames(p, st)[0], 1, &f);
+			if (strstr(f.module, "libgomemtrace") || strstr(f.module, "liblttng-ust"))
+				st->cls = GM_CLS_TRACER;
+		}
+	}
+	return st->cls;
+}
+
+/* Go's arena hints on amd64: 0x00c0<<32 | i<<40, i = 0..0x7f (runtime/malloc.go mallocinit). */
+static int gm_rep_is_arena_hint(uint64_t a)
+{
+	return a < 0x800000000000ULL && ((a >> 32) & 0xff) >= 0xc0 && ((a >> 32) & 0xff) < 0xc4;
+}
+
+static enum gm_rep_trigger gm_rep_trigger(struct gm_rep_proc *p, const struct gm_rep_stack *st)
+{
+	static const char *const bg[] = { "runtime.bgscavenge", NULL };
+	static const char *const fos[] = { "runtime/debug.freeOSMemory", "runtime.(*mheap).scavengeAll", NULL };
+	static const char *const al[] = { "runtime.(*mheap).allocSpan", "runtime.mallocgc", "runtime.(*mheap).grow",
+					  "runtime.(*mheap).alloc", NULL };
+	if (gm_rep_has_fn(p, st, fos))
+		return GM_TRIG_FREE_OS_MEMORY;
+	if (gm_rep_has_fn(p, st, bg))
+		return GM_TRIG_BACKGROUND;
+	if (gm_rep_has_fn(p, st, al))
+		return GM_TRIG_ALLOCATION;
+	return GM_TRIG_OTHER;
+}
+
+/* ---- analysis ---- */
+static struct gm_rep_proc *gm_rep_sort_proc; /* qsort context (single-threaded) */
+static int gm_rep_sort_win; /* rank by window bytes */
+
+static int gm_rep_cmp_suspect(const void *a, const void *b)
+{
+	const struct gm_rep_stack *x = &gm_rep_sort_proc->stacks[*(const uint32_t *)a];
+	const struct gm_rep_stack *y = &gm_rep_sort_proc->stacks[*(const uint32_t *)b];
+	uint64_t bx = gm_rep_sort_win ? x->win_bytes : x->live_bytes, by = gm_rep_sort_win ? y->win_bytes : y->live_bytes;
+	return bx < by ? 1 : bx > by ? -1 : 0;
+}
+
+static int gm_rep_cmp_finding(const void *a, const void *b)
+{
+	uint64_t x = ((const struct gm_rep_finding *)a)->bytes, y = ((const struct gm_rep_finding *)b)->bytes;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void gm_rep_add_finding(struct gm_rep_result *r, const char *kind, uint64_t bytes, const char *summary)
+{
+	if (r->nfindings >= (int)(sizeof r->findings / sizeof r->findings[0]))
+		return;
+	struct gm_rep_finding *f = &r->findings[r->nfindings++];
+	f->kind = kind, f->bytes = bytes;
+	snprintf(f->summary, sizeof f->summary, "%s", summary);
+}
+
+static double gm_rep_mib(int64_t b) { return (double)b / (double)GM_MIB; }
+
+static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	struct gm_rep_result *r = &p->res;
+	const int64_t *s = p->last.v;
+	int have = p->last.valid, have_go = have && s[GM_F_GO_SOURCE] != 0 && s[GM_F_GO_INUSE] >= 0;
+	r->approximate = m->lost_events || m->lost_packets || m->partial || p->sample_bytes;
+	r->rss = have ? s[GM_F_RSS] : -1;
+	r->file = have ? s[GM_F_FILE] : -1;
+	r->lazyfree = have ? s[GM_F_LAZYFREE] : -1;
+	r->c_heap_live = (int64_t)p->live_bytes;
+	r->c_allocator_retained = p->last_malloc_free;
+	r->shmem = have ? s[GM_F_SHMEM] : -1;
+	r->go_heap_in_use = have_go ? s[GM_F_GO_INUSE] : -1;
+	r->go_heap_free_retained = have_go ? s[GM_F_GO_FREE] : -1;
+	r->go_heap_released = have_go ? s[GM_F_GO_RELEASED] : -1;
+	r->go_inuse_first = p->first.valid && have_go ? p->first.v[GM_F_GO_INUSE] : -1;
+	r->go_inuse_peak = have_go ? p->go_inuse_peak : -1;
+	r->rss_peak = have ? p->rss_peak : -1;
+	/* mappings */
+	r->c_mmap = 0;
+	for (uint64_t i = 0; i < p->nmaps; i++) {
+		const struct gm_rep_map *mp = &p->maps[i];
+		uint64_t len = mp->end - mp->start;
+		int cls = gm_rep_classify(p, &p->stacks[mp->stack], mp->origin);
+		if (gm_rep_is_arena_hint(mp->start) && cls != GM_CLS_C)
+			cls = GM_CLS_GO_HEAP;
+		if (cls == GM_CLS_GO_HEAP)
+			r->go_heap_mapped += len;
+		else if (cls == GM_CLS_GO_OTHER)
+			r->go_runtime_mapped += len;
+		else if (cls == GM_CLS_C && mp->fd < 0 && (mp->prot & 3))
+			r->c_mmap += (int64_t)len;
+	}
+	/* releases */
+	for (uint32_t i = 0; i < p->nstacks; i++) {
+		struct gm_rep_stack *st = &p->stacks[i];
+		if (!st->madv_bytes[0] && !st->madv_bytes[1])
+			continue;
+		r->releases[gm_rep_trigger(p, st)] += st->madv_bytes[0] + st->madv_bytes[1];
+		r->released_dontneed += st->madv_bytes[0];
+		r->released_free += st->madv_bytes[1];
+	}
+	r->retained_released_bytes = p->retained_bytes;
+	r->retained_avg_s = p->retained_bytes ? (double)p->retained_byte_ns / 1e3 / (double)p->retained_bytes : 0;
+	r->retained_max_s = (double)p->retained_max_ns / 1e9;
+	/* residual anonymous memory: runtime metadata, stacks, the rest */
+	if (have && s[GM_F_ANON] >= 0) {
+		int64_t go_res = have_go ? (s[GM_F_GO_RESIDENT] >= 0 ? s[GM_F_GO_RESIDENT]
+								     : s[GM_F_GO_INUSE] + s[GM_F_GO_FREE]) : 0;
+		int64_t rest = s[GM_F_ANON] - r->c_heap_live - (r->c_allocator_retained > 0 ? r->c_allocator_retained : 0) -
+			       r->c_mmap - go_res;
+		r->go_runtime_other = rest > 0 ? rest : 0;
+	} else {
+		r->go_runtime_other = -1;
+	}
+	/* leak suspects: C stacks holding live bytes, most of what they allocated still live,
+	 * or growing at every sample and never shrinking */
+	int win = m->opts.from > 0;
+	free(r->suspects);
+	r->suspects = calloc(p->nstacks ? p->nstacks : 1, sizeof *r->suspects);
+	r->nsuspects = 0;
+	r->suspects_bytes = 0;
+	for (uint32_t i = 0; r->suspects && i < p->nstacks; i++) {
+		struct gm_rep_stack *st = &p->stacks[i];
+		uint64_t live = win ? st->win_bytes : st->live_bytes;
+		if (!live || !st->allocs)
+			continue;
+		int mostly_live = st->live_count * 2 >= st->allocs;
+		int growing = st->grow_ticks >= 2 && st->shrink_ticks == 0;
+		if (!mostly_live && !growing)
+			continue;
+		if (gm_rep_classify(p, st, 0) == GM_CLS_TRACER || gm_rep_runtime_only(p, st))
+			continue;
+		r->suspects[r->nsuspects++] = i;
+		r->suspects_bytes += live;
+	}
+	gm_rep_sort_proc = p, gm_rep_sort_win = win;
+	if (r->suspects)
+		qsort(r->suspects, (size_t)r->nsuspects, sizeof *r->suspects, gm_rep_cmp_suspect);
+	/* findings (thresholds: docs/report.md) */
+	char buf[320];
+	r->nfindings = 0;
+	int64_t rss = r->rss > 0 ? r->rss : 0;
+	if (r->suspects_bytes >= GM_MIB || (r->suspects_bytes >= 64 * 1024 && rss && r->suspects_bytes * 20 >= (uint64_t)rss)) {
+		snprintf(buf, sizeof buf, "%s%.1f MiB of C memory allocated through cgo/C is still live in %d allocation stack%s "
+			 "that do%s not free it (see leak suspects)", r->approximate ? "~" : "",
+			 gm_rep_mib((int64_t)r->suspects_bytes), r->nsuspects, r->nsuspects == 1 ? "" : "s",
+			 r->nsuspects == 1 ? "es" : "");
+		gm_rep_add_finding(r, "cgo_leak", r->suspects_bytes, buf);
+	}
+	if (r->go_heap_free_retained >= 0 &&
+	    (r->go_heap_free_retained >= 64 * (int64_t)GM_MIB ||
+	     (r->go_heap_free_retained >= 16 * (int64_t)GM_MIB && r->go_heap_free_retained >= r->go_heap_in_use))) {
+		snprintf(buf, sizeof buf, "%.1f MiB of Go heap is free but still retained (not returned to the OS; "
+			 "in use: %.1f MiB); the background scavenger returns it slowly: set GOMEMLIMIT or call "
+			 "debug.FreeOSMemory", gm_rep_mib(r->go_heap_free_retained), gm_rep_mib(r->go_heap_in_use));
+		gm_rep_add_finding(r, "scavenger_retention", (uint64_t)r->go_heap_free_retained, buf);
+	}
+	if (r->go_inuse_first >= 0 && r->go_heap_in_use - r->go_inuse_first >= 32 * (int64_t)GM_MIB &&
+	    r->go_heap_in_use >= r->go_inuse_first * 3 / 2) {
+		uint64_t g = (uint64_t)(r->go_heap_in_use - r->go_inuse_first);
+		snprintf(buf, sizeof buf, "the Go heap in use grew by %.1f MiB (%.1f -> %.1f MiB) over the trace; "
+			 "use a Go heap profile (pprof) to see which Go code holds it", gm_rep_mib((int64_t)g),
+			 gm_rep_mib(r->go_inuse_first), gm_rep_mib(r->go_heap_in_use));
+		gm_rep_add_finding(r, "go_heap_growth", g, buf);
+	}
+	if (r->c_allocator_retained >= 16 * (int64_t)GM_MIB && r->c_allocator_retained >= r->c_heap_live) {
+		snprintf(buf, sizeof buf, "glibc malloc holds %.1f MiB of freed memory (live C blocks: %.1f MiB); "
+			 "try malloc_trim(0), MALLOC_ARENA_MAX=2 or MALLOC_TRIM_THRESHOLD_",
+			 gm_rep_mib(r->c_allocator_retained), gm_rep_mib(r->c_heap_live));
+		gm_rep_add_finding(r, "c_allocator_retention", (uint64_t)r->c_allocator_retained, buf);
+	}
+	qsort(r->findings, (size_t)r->nfindings, sizeof r->findings[0], gm_rep_cmp_finding);
+}
+
+static void gm_rep_collect_warning(void *ctx, const char *msg) { gm_rep_model_warn(ctx, msg); }
+
+void gm_rep_analyze(struct gm_rep_model *m)
+{
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next) {
+		gm_rep_analyze_proc(m, p);
+		/* symbolize the suspects shown now, so that their warnings are collected */
+		for (int i = 0; i < p->res.nsuspects && i < m->opts.top; i++) {
+			const struct gm_rep_stack *st = &p->stacks[p->res.suspects[i]];
+			for (uint32_t k = 0; k < st->depth; k++) {
+				struct gm_rep_frame f;
+				gm_rep_sym_lookup(p->sym, gm_rep_stack_frames(p, st)[k], 1, &f);
+			}
+		}
+		gm_rep_sym_warnings(p->sym, gm_rep_collect_warning, m);
+	}
+	if (m->oom)
+		gm_rep_model_warn(m, "out of memory while reading: figures are incomplete");
+}

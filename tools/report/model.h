@@ -1,0 +1,176 @@
+/* model.h: the reader's model of each traced process: live malloc blocks by allocation
+ * stack, the address space (direct and Go runtime mappings), Go heap chunk timelines,
+ * releases to the OS by trigger, samples, the module map; then the analysis that turns it
+ * into final figures, findings and leak suspects. Memory grows with the live state (live
+ * blocks, distinct stacks, mappings, chunks), never with the trace length.
+ * Single-threaded: everything here is touched by the reading thread only. */
+#ifndef GM_REPORT_MODEL_H
+#define GM_REPORT_MODEL_H
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tools/report/input.h"
+#include "tools/report/sym.h"
+
+/* ---- options ---- */
+struct gm_rep_opts {
+	int top;                /* leak suspects shown (--top, default 10) */
+	int64_t pid;            /* only this vpid (--pid), -1: all */
+	double from, to;        /* window, seconds since trace start (--from/--to/--at); to < 0: end */
+};
+
+/* ---- pieces of state ---- */
+/* A distinct allocation (or mapping, or madvise) stack and what it holds. */
+struct gm_rep_stack {
+	uint64_t hash;          /* of the frames */
+	uint32_t off, depth;    /* frames: model->frames[off .. off+depth) */
+	uint64_t live_bytes;    /* C bytes allocated here still live */
+	uint64_t live_count;    /* blocks allocated here still live */
+	uint64_t win_bytes;     /* live bytes of blocks allocated inside the window */
+	uint64_t win_count;     /* their number */
+	uint64_t allocs;        /* allocations made here (successful) */
+	uint64_t alloc_bytes;   /* their total size */
+	uint64_t frees;         /* frees (or moves by realloc) of blocks from here */
+	uint64_t first_ts, last_ts; /* first and last allocation (ns) */
+	uint64_t prev_live;     /* live_bytes at the previous sample */
+	uint32_t grow_ticks;    /* samples at which live_bytes had grown since the previous */
+	uint32_t shrink_ticks;  /* samples at which it had shrunk */
+	uint64_t madv_bytes[2]; /* bytes released by madvise here: [0] DONTNEED, [1] FREE */
+	int8_t cls;             /* classification (enum gm_rep_stack_cls), -1 not yet */
+};
+
+/* A live mapping made by a traced mmap/mremap. */
+struct gm_rep_map {
+	uint64_t start, end;    /* [start, end) */
+	uint32_t stack;         /* stack index of the call that made it */
+	int32_t prot, flags, fd;/* as mapped (prot updated by mprotect) */
+	uint8_t origin;         /* enum gm_origin */
+};
+
+/* One live malloc block (open-addressing table slot; ptr 0 = empty). */
+struct gm_rep_block {
+	uint64_t ptr;           /* address */
+	uint64_t size;          /* bytes */
+	uint32_t stack;         /* stack index of its ORIGINAL allocation (realloc keeps it) */
+	uint32_t in_window;     /* allocated inside the --from window */
+};
+
+/* One Go heap chunk (4 MiB), from go_chunks. */
+struct gm_rep_chunk {
+	uint64_t base;          /* chunk base (0 = empty slot) */
+	uint16_t inuse, released; /* pages at the last sample */
+	uint64_t free_since;    /* ts since which it has held free, unreleased pages (0: none) */
+};
+
+/* The fields of one gomemtrace:sample. */
+struct gm_rep_sample {
+	int valid;              /* a sample was seen */
+	uint64_t ts;            /* when */
+	int64_t v[GM_F_COUNT];  /* its fields by slot (GM_F_RSS ... GM_F_GO_RESIDENT) */
+};
+
+/* Stack classification. */
+enum gm_rep_stack_cls {
+	GM_CLS_C = 0,           /* C code (incl. cgo calls from Go) */
+	GM_CLS_GO_HEAP,         /* Go runtime, heap arena */
+	GM_CLS_GO_OTHER,        /* Go runtime, anything else (metadata, stacks) */
+	GM_CLS_TRACER,          /* gomemtrace / lttng-ust themselves */
+};
+/* Release triggers. */
+enum gm_rep_trigger { GM_TRIG_BACKGROUND, GM_TRIG_FREE_OS_MEMORY, GM_TRIG_ALLOCATION, GM_TRIG_OTHER, GM_TRIG_COUNT };
+
+/* A finding. */
+struct gm_rep_finding {
+	const char *kind;       /* "cgo_leak", ... */
+	uint64_t bytes;         /* its size */
+	char summary[320];      /* one sentence */
+};
+
+/* The figures the outputs print, computed by gm_rep_analyze(). */
+struct gm_rep_result {
+	int64_t rss, c_heap_live, c_allocator_retained, c_mmap, go_heap_in_use,
+		go_heap_free_retained, go_heap_released, go_runtime_other, file, lazyfree, shmem,
+		unattributed;       /* bytes at the end (-1 unknown) */
+	uint64_t releases[GM_TRIG_COUNT];       /* bytes released by madvise per trigger */
+	uint64_t released_dontneed, released_free; /* ... by advice */
+	uint64_t go_runtime_mapped, go_heap_mapped; /* virtual bytes of live runtime mappings */
+	double retained_avg_s, retained_max_s; /* how long freed Go pages stayed before release */
+	uint64_t retained_released_bytes;      /* bytes those figures cover */
+	int64_t go_inuse_first, go_inuse_peak; /* go_inuse at the first sample, its maximum */
+	int64_t rss_peak;                      /* highest rss sampled */
+	struct gm_rep_finding findings[8];     /* sorted by bytes, largest first */
+	int nfindings;
+	uint32_t *suspects;                    /* stack indexes, by live bytes */
+	int nsuspects;
+	uint64_t suspects_bytes;               /* live bytes of all suspects */
+	int approximate;                       /* lost data may distort the figures */
+};
+
+/* One process (a vpid; a new exe for the same vpid starts a new one). */
+struct gm_rep_proc {
+	int64_t vpid;                          /* its pid (namespace-local) */
+	int generation;                        /* 0, then 1.. after each exec */
+	char *exe, *go_version, *procname;     /* from proc_info / context */
+	uint64_t sample_bytes;                 /* allocation sampling (0: every allocation) */
+	int trap_state;                        /* enum gm_trap_state, -1 unknown */
+	int exited;                            /* go_exit seen */
+	int32_t exit_status;                   /* its status */
+	uint64_t first_ts, last_ts;            /* first and last event */
+	uint64_t nevents;                      /* gomemtrace events applied */
+	/* live blocks */
+	struct gm_rep_block *blocks; uint64_t capblocks, nblocks;
+	uint64_t live_bytes;                   /* sum of live block sizes */
+	uint64_t unknown_frees;                /* frees/reallocs of pointers never seen allocated */
+	uint64_t failed_allocs;                /* allocations that returned NULL */
+	/* stacks */
+	struct gm_rep_stack *stacks; uint32_t nstacks, capstacks;
+	uint32_t *stack_index; uint32_t capindex; /* open addressing: stack idx + 1, 0 empty */
+	uint64_t *frames; uint64_t nframes, capframes; /* all stacks' frames */
+	/* address space */
+	struct gm_rep_map *maps; uint64_t nmaps, capmaps; /* sorted by start, disjoint */
+	/* Go heap chunks */
+	struct gm_rep_chunk *chunks; uint64_t capchunks, nchunks;
+	uint64_t retained_byte_ns;             /* sum of bytes released x time they sat free */
+	uint64_t retained_bytes;               /* bytes released after sitting free */
+	uint64_t retained_max_ns;              /* longest */
+	/* samples */
+	struct gm_rep_sample first, last;      /* first and last sample */
+	int64_t last_malloc_free;              /* malloc_free of the last sample that had it (-1) */
+	int64_t rss_peak, go_inuse_peak;       /* maxima over samples */
+	uint64_t nsamples;                     /* samples seen */
+	struct gm_rep_sym *sym;                /* module map and symbolizer */
+	struct gm_rep_result res;              /* filled by gm_rep_analyze */
+	struct gm_rep_proc *next;              /* list, in order of appearance */
+};
+
+/* Everything read from one trace. */
+struct gm_rep_model {
+	struct gm_rep_opts opts;               /* options */
+	struct gm_rep_proc *procs, *last_proc; /* processes */
+	struct gm_rep_proc *hit;               /* the process of the previous event */
+	uint64_t trace_start, trace_end;       /* first and last event ts */
+	uint64_t from_ns, to_ns;               /* absolute window (to_ns 0: none), set at first event */
+	uint64_t gm_events;                    /* gomemtrace events seen (all processes) */
+	uint64_t lost_events, lost_packets;    /* discarded by the tracer */
+	int partial;                           /* the trace could not be read to its end */
+	int stopped;                           /* reading stopped at --to */
+	char **warnings; size_t nwarnings;     /* for the user */
+	int oom;                               /* an allocation of the model failed */
+};
+
+/* ---- API ---- */
+void gm_rep_model_init(struct gm_rep_model *m, const struct gm_rep_opts *o);
+void gm_rep_model_free(struct gm_rep_model *m);
+/* The input callbacks (ctx = the model). */
+int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev);
+void gm_rep_model_discarded(void *ctx, uint64_t events, uint64_t packets, uint64_t ts);
+/* Add a warning (copied; duplicates ignored). */
+void gm_rep_model_warn(struct gm_rep_model *m, const char *msg);
+/* Compute every process's result (symbolizes what it needs). */
+void gm_rep_analyze(struct gm_rep_model *m);
+/* A stack's frames. */
+static inline const uint64_t *gm_rep_stack_frames(const struct gm_rep_proc *p, const struct gm_rep_stack *s)
+{
+	return p->frames + s->off;
+}
+#endif

@@ -1,0 +1,154 @@
+/* text.c: the text report: per process, findings first, then the memory split at the end
+ * of the trace, Go heap releases, and the top leak suspects with symbolized stacks
+ * (innermost frame first). Figures lost data may distort carry a "~". */
+#include <inttypes.h>
+#include <string.h>
+
+#include "tools/report/output.h"
+
+const char *gm_rep_trigger_name(int t)
+{
+	static const char *const names[GM_TRIG_COUNT] = { "background", "free_os_memory", "allocation", "other" };
+	return t >= 0 && t < GM_TRIG_COUNT ? names[t] : "?";
+}
+
+/* ---- formatting ---- */
+/* "12.3 MiB" / "512 KiB" / "100 B", "?" when unknown; ~ when approximate. */
+static const char *gm_txt_size(char *buf, size_t len, int64_t v, int approx)
+{
+	const char *a = approx ? "~" : "";
+	if (v < 0)
+		snprintf(buf, len, "?");
+	else if (v >= (1LL << 30))
+		snprintf(buf, len, "%s%.2f GiB", a, (double)v / (double)(1LL << 30));
+	else if (v >= (1LL << 20))
+		snprintf(buf, len, "%s%.1f MiB", a, (double)v / (double)(1LL << 20));
+	else if (v >= 1024)
+		snprintf(buf, len, "%s%.1f KiB", a, (double)v / 1024.0);
+	else
+		snprintf(buf, len, "%s%" PRId64 " B", a, v);
+	return buf;
+}
+
+static void gm_txt_row(FILE *o, const char *label, int64_t v, int approx, const char *note)
+{
+	char b[32];
+	fprintf(o, "  %-40s %12s%s%s\n", label, gm_txt_size(b, sizeof b, v, approx), note && *note ? "  " : "",
+		note ? note : "");
+}
+
+static double gm_txt_secs(const struct gm_rep_model *m, uint64_t ts)
+{
+	return ts > m->trace_start ? (double)(ts - m->trace_start) / 1e9 : 0.0;
+}
+
+/* ---- sections ---- */
+static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	const struct gm_rep_result *r = &p->res;
+	int ap = r->approximate;
+	char b[32], b2[32];
+	fprintf(o, "\n== process %" PRId64 "%s %s (%s)%s\n", p->vpid, p->generation ? " (after exec)" : "",
+		p->procname ? p->procname : "?", p->go_version && *p->go_version ? p->go_version : "not Go",
+		p->exited ? "" : "");
+	if (p->exe)
+		fprintf(o, "   exe %s; seen %.2f-%.2f s; %" PRIu64 " samples%s\n", p->exe, gm_txt_secs(m, p->first_ts),
+			gm_txt_secs(m, p->last_ts), p->nsamples, p->exited ? "; exited" : "");
+	if (m->lost_events || m->lost_packets)
+		fprintf(o, "   lost events: %" PRIu64 " (+%" PRIu64 " packets): figures marked ~ are approximate\n",
+			m->lost_events, m->lost_packets);
+	if (p->sample_bytes)
+		fprintf(o, "   allocations were sampled (1 per %" PRIu64 " bytes): C figures are estimates\n",
+			p->sample_bytes);
+
+	fputs("\nFindings\n", o);
+	if (!r->nfindings)
+		fputs("  none above the thresholds (see docs/report.md)\n", o);
+	for (int i = 0; i < r->nfindings; i++)
+		fprintf(o, "  %d. [%s] %s: %s\n", i + 1, r->findings[i].kind,
+			gm_txt_size(b, sizeof b, (int64_t)r->findings[i].bytes, ap), r->findings[i].summary);
+
+	fputs("\nMemory split at the end", o);
+	if (m->opts.to >= 0)
+		fprintf(o, " of the window (%.2f s)", m->opts.to);
+	fputs(p->last.valid ? "" : " (no sample in the trace: sampled figures unknown)", o);
+	fputs("\n", o);
+	gm_txt_row(o, "RSS", r->rss, 0, "");
+	gm_txt_row(o, "C heap, live (cgo/C malloc)", r->c_heap_live, ap, "");
+	gm_txt_row(o, "C allocator retained (glibc free)", r->c_allocator_retained, 0, "");
+	gm_txt_row(o, "C direct mmap (virtual)", r->c_mmap, ap, "");
+	gm_txt_row(o, "Go heap in use", r->go_heap_in_use, 0, "");
+	gm_txt_row(o, "Go heap free, retained (scavenger)", r->go_heap_free_retained, 0, "");
+	char note[64] = "";
+	if (r->lazyfree > 0)
+		snprintf(note, sizeof note, "(LazyFree still counted in RSS: %s)", gm_txt_size(b2, sizeof b2, r->lazyfree, 0));
+	gm_txt_row(o, "Go heap released", r->go_heap_released, 0, note);
+	gm_txt_row(o, "Go runtime metadata, stacks, other anon", r->go_runtime_other, ap, "");
+	gm_txt_row(o, "Files (file-backed RSS)", r->file, 0, "");
+	gm_txt_row(o, "Shared memory (incl. LTTng ring buffers)", r->shmem, 0, "");
+	if (r->rss_peak > 0)
+		fprintf(o, "  (peak RSS %s; Go heap in use: first %s, peak %s)\n", gm_txt_size(b, sizeof b, r->rss_peak, 0),
+			gm_txt_size(b2, sizeof b2, r->go_inuse_first, 0), gm_txt_size(note, sizeof note, r->go_inuse_peak, 0));
+	fprintf(o, "  (live C blocks: %" PRIu64 "; frees of unknown pointers: %" PRIu64 "; failed allocations: %" PRIu64 ")\n",
+		p->nblocks, p->unknown_frees, p->failed_allocs);
+
+	uint64_t rel = r->released_dontneed + r->released_free;
+	if (rel) {
+		fprintf(o, "\nGo heap released to the OS during the trace: %s\n", gm_txt_size(b, sizeof b, (int64_t)rel, ap));
+		for (int t = 0; t < GM_TRIG_COUNT; t++)
+			if (r->releases[t])
+				fprintf(o, "  %-16s %12s\n", gm_rep_trigger_name(t),
+					gm_txt_size(b, sizeof b, (int64_t)r->releases[t], ap));
+		fprintf(o, "  MADV_DONTNEED %s, MADV_FREE %s\n", gm_txt_size(b, sizeof b, (int64_t)r->released_dontneed, ap),
+			gm_txt_size(b2, sizeof b2, (int64_t)r->released_free, ap));
+		if (r->retained_released_bytes)
+			fprintf(o, "  freed pages stayed retained %.1f s on average (max %.1f s) before release\n",
+				r->retained_avg_s, r->retained_max_s);
+	}
+
+	fprintf(o, "\nTop leak suspects (live C memory by allocation stack; %d stack%s, %s)\n", r->nsuspects,
+		r->nsuspects == 1 ? "" : "s", gm_txt_size(b, sizeof b, (int64_t)r->suspects_bytes, ap));
+	if (!r->nsuspects)
+		fputs("  none\n", o);
+	int win = m->opts.from > 0;
+	for (int i = 0; i < r->nsuspects && i < m->opts.top; i++) {
+		const struct gm_rep_stack *st = &p->stacks[r->suspects[i]];
+		fprintf(o, "  #%d %s in %" PRIu64 " block%s (%" PRIu64 " allocated, %" PRIu64 " freed; first %.2f s, last %.2f s)%s\n",
+			i + 1, gm_txt_size(b, sizeof b, (int64_t)(win ? st->win_bytes : st->live_bytes), ap),
+			win ? st->win_count : st->live_count, (win ? st->win_count : st->live_count) == 1 ? "" : "s",
+			st->allocs, st->frees, gm_txt_secs(m, st->first_ts), gm_txt_secs(m, st->last_ts),
+			st->grow_ticks >= 2 && st->shrink_ticks == 0 ? " growing" : "");
+		const uint64_t *fr = gm_rep_stack_frames(p, st);
+		for (uint32_t k = 0; k < st->depth; k++) {
+			struct gm_rep_frame f;
+			gm_rep_sym_lookup(p->sym, fr[k], 1, &f);
+			const char *mod = strrchr(f.module, '/');
+			fprintf(o, "      0x%-14" PRIx64 " %s", f.addr, *f.function ? f.function : "?");
+			if (*f.file)
+				fprintf(o, "  %s:%d", f.file, f.line);
+			if (*f.module)
+				fprintf(o, "  [%s]", mod ? mod + 1 : f.module);
+			fputc('\n', o);
+		}
+		if (!st->depth)
+			fputs("      (no stack recorded)\n", o);
+	}
+}
+
+void gm_rep_write_text(FILE *o, struct gm_rep_model *m, const char *dir)
+{
+	int n = 0;
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
+		n += p->nevents != 0;
+	fprintf(o, "gomemtrace report: %s (%.2f s, %d process%s)\n", dir, gm_txt_secs(m, m->trace_end), n, n == 1 ? "" : "es");
+	if (m->lost_events || m->lost_packets)
+		fprintf(o, "WARNING: the tracer lost %" PRIu64 " events and %" PRIu64 " packets: figures marked ~ are approximate\n",
+			m->lost_events, m->lost_packets);
+	if (m->partial)
+		fputs("WARNING: the trace could not be read to its end (truncated or corrupt): figures cover what was read\n", o);
+	for (size_t i = 0; i < m->nwarnings; i++)
+		fprintf(o, "warning: %s\n", m->warnings[i]);
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
+		if (p->nevents)
+			gm_txt_proc(o, m, p);
+}
