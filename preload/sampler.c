@@ -291,7 +291,7 @@ static void *gm_sampler_main(void *arg)
 __attribute__((destructor)) static void gm_sampler_fini(void)
 {
 	gm_guard_depth++;
-	gm_sampler_final();
+	gm_sampler_final(false);
 	gm_guard_depth--;
 }
 
@@ -316,17 +316,20 @@ void gm_sampler_start(void)
 		gm_config_warn("cannot start the sampler thread (error %d)", err);
 }
 
-void gm_sampler_final(void)
+void gm_sampler_final(bool at_go_exit)
 {
 	if (!gm_config.sample_interval_ms || atomic_exchange(&gm_sampler_finished, 1))
 		return;
 	int saved = errno;
 	gm_guard_depth++; /* nothing done here is the program's */
-	/* On a signal alternate stack we run inside a handler (the Go trap): no mallinfo2. */
+	/* mallinfo2 takes glibc's arena locks. At the Go runtime's exit_group the thread stopped
+	 * synchronously at a syscall site in runtime.exit, so it holds none of them and the other
+	 * threads holding one release it without waiting for us: safe. Any other handler context
+	 * (a C exit() called from a signal handler) may have interrupted malloc: skip it. */
 	stack_t ss;
 	int in_handler = sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK);
 	gm_guard_thread_check();
-	gm_sampler_take(1, !in_handler);
+	gm_sampler_take(1, at_go_exit || !in_handler);
 	gm_guard_depth--;
 	errno = saved;
 }

@@ -1,6 +1,7 @@
 /* sampler.h: the sampler thread (RSS and its parts, cgroup, glibc, Go page states). */
 #ifndef GM_SAMPLER_H
 #define GM_SAMPLER_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,7 +11,7 @@ void gm_sampler_start(void);
  * a signal handler); runs at most once; async-signal-safe. On a signal alternate stack (the
  * Go trap's handler runs on Go's gsignal stack) the glibc fields are -1: mallinfo2() takes the
  * arena locks. After it, the sampler thread emits nothing more. No-op if the interval is 0. */
-void gm_sampler_final(void);
+void gm_sampler_final(bool at_go_exit);
 
 /* ---- allocation-free parsing (exposed for the unit tests) --------------------------------- */
 /* The memory split of the process, bytes; -1 where unknown. */
