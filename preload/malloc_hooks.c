@@ -115,7 +115,7 @@ __attribute__((constructor(101))) static void gm_malloc_init(void)
 #define GM_REPORT_IF(event, record, stack_wanted, ...)                                           \
 	do {                                                                                     \
 		if (lttng_ust_tracepoint_enabled(gomemtrace, event) && gm_config.trace_malloc && \
-		    (record)) {                                                                  \
+		    gm_guard_reportable(__builtin_return_address(0)) && (record)) {               \
 			int gm_saved = errno;                                                    \
 			uint64_t gm_st[GM_STACK_DEPTH_MAX];                                      \
 			uint32_t gm_d = 0;                                                       \
@@ -132,7 +132,8 @@ __attribute__((constructor(101))) static void gm_malloc_init(void)
 #define GM_REPORT(event, p, size, ...) \
 	GM_REPORT_IF(event, gm_sampling_alloc((uintptr_t)(p), (size)), 1, __VA_ARGS__)
 
-#define GM_ERR(p) ((p) ? 0 : errno)
+/* errno of a failed allocation, as libc left it (saved before the tracer ran) */
+#define GM_ERR(p) ((p) ? 0 : gm_saved)
 
 /* ---- the hooks ------------------------------------------------------------------------- */
 
@@ -189,19 +190,22 @@ GM_EXPORT void *calloc(size_t nmemb, size_t size)
 }
 
 /* Is realloc (array = 0) or reallocarray (1) being recorded? */
-static inline int gm_realloc_on(int array)
+static inline int gm_realloc_on(int array, const void *caller)
 {
-	return gm_config.trace_malloc && (array ? lttng_ust_tracepoint_enabled(gomemtrace, reallocarray)
-						: lttng_ust_tracepoint_enabled(gomemtrace, realloc));
+	return gm_config.trace_malloc &&
+	       (array ? lttng_ust_tracepoint_enabled(gomemtrace, reallocarray)
+		      : lttng_ust_tracepoint_enabled(gomemtrace, realloc)) &&
+	       gm_guard_reportable(caller);
 }
 
-/* After realloc/reallocarray(ptr, nmemb, size) = p. `old_rec`: ptr was recorded (always in
- * full mode). Sampling turns one call into what the reader must see: the new block if it is
+/* After realloc/reallocarray(ptr, nmemb, size) = p. `on`: the event is recorded and the caller
+ * is the program; `old_rec`: ptr was recorded (always in full mode, when on). Sampling turns one call into what the reader must see: the new block if it is
  * sampled (with in_ptr only if the old one was recorded), else a free of a recorded old block. */
 static inline __attribute__((always_inline)) /* inlined: the stack skips no extra frame */
-void gm_realloc_report(void *ptr, size_t nmemb, size_t size, void *p, int old_rec, int err, int array)
+void gm_realloc_report(void *ptr, size_t nmemb, size_t size, void *p, int on, int old_rec, int err,
+		       int array)
 {
-	if (!gm_realloc_on(array))
+	if (!on)
 		return;
 	uintptr_t in = old_rec ? (uintptr_t)ptr : 0;
 	if (!p && (nmemb && size)) { /* failed: the old block stays */
@@ -242,9 +246,10 @@ GM_EXPORT void *realloc(void *ptr, size_t size)
 		return gm_real.realloc(ptr, size);
 	}
 	/* sampling: was the old block recorded? (forgotten now, remembered again on failure) */
-	int old_rec = gm_realloc_on(0) && (!ptr || gm_sampling_free((uintptr_t)ptr));
+	int on = gm_realloc_on(0, __builtin_return_address(0));
+	int old_rec = on && (!ptr || gm_sampling_free((uintptr_t)ptr));
 	void *p = gm_real.realloc(ptr, size);
-	gm_realloc_report(ptr, 1, size, p, old_rec, p || !size ? 0 : errno, 0);
+	gm_realloc_report(ptr, 1, size, p, on, old_rec, p || !size ? 0 : errno, 0);
 	gm_guard_leave();
 	return p;
 }
@@ -263,9 +268,10 @@ GM_EXPORT void *reallocarray(void *ptr, size_t nmemb, size_t size)
 		gm_guard_leave();
 		return gm_real.reallocarray(ptr, nmemb, size);
 	}
-	int old_rec = gm_realloc_on(1) && (!ptr || gm_sampling_free((uintptr_t)ptr));
+	int on = gm_realloc_on(1, __builtin_return_address(0));
+	int old_rec = on && (!ptr || gm_sampling_free((uintptr_t)ptr));
 	void *p = gm_real.reallocarray(ptr, nmemb, size);
-	gm_realloc_report(ptr, nmemb, size, p, old_rec, p || !(nmemb && size) ? 0 : errno, 1);
+	gm_realloc_report(ptr, nmemb, size, p, on, old_rec, p || !(nmemb && size) ? 0 : errno, 1);
 	gm_guard_leave();
 	return p;
 }

@@ -42,7 +42,8 @@ static struct {
 /* Report `event` if enabled and the call is the program's own; errno is preserved. */
 #define GM_MREPORT(family, event, ...)                                                    \
 	do {                                                                              \
-		if (lttng_ust_tracepoint_enabled(gomemtrace, event) && gm_config.family) { \
+		if (lttng_ust_tracepoint_enabled(gomemtrace, event) && gm_config.family && \
+		    gm_guard_reportable(__builtin_return_address(0))) {                       \
 			int gm_saved = errno;                                             \
 			uint64_t gm_st[GM_STACK_DEPTH_MAX];                               \
 			gm_guard_thread_check();                                          \

@@ -195,7 +195,7 @@ static int64_t gm_sampler_cgroup(struct gm_sampler_scratch *x)
 	return -1;
 }
 
-static void gm_sampler_proc_info(void)
+void gm_sampler_proc_info(void)
 {
 	if (!lttng_ust_tracepoint_enabled(gomemtrace, proc_info))
 		return;
@@ -293,6 +293,9 @@ __attribute__((destructor)) static void gm_sampler_fini(void)
 	gm_guard_depth++;
 	gm_sampler_final(false);
 	gm_guard_depth--;
+	/* what runs after this (other libraries' destructors, lttng-ust's teardown) is not the
+	 * program's, and lttng-ust then allocates under its own locks: stop reporting */
+	__atomic_store_n(&gm_guard_exiting, 1, __ATOMIC_RELAXED);
 }
 
 void gm_sampler_start(void)

@@ -12,6 +12,9 @@ void gm_sampler_start(void);
  * Go trap's handler runs on Go's gsignal stack) the glibc fields are -1: mallinfo2() takes the
  * arena locks. After it, the sampler thread emits nothing more. No-op if the interval is 0. */
 void gm_sampler_final(bool at_go_exit);
+/* Emit gomemtrace:proc_info now, if enabled (the sampler does at every tick; the first event
+ * on each thread does too, so that a trace has it before the first allocation). */
+void gm_sampler_proc_info(void);
 
 /* ---- allocation-free parsing (exposed for the unit tests) --------------------------------- */
 /* The memory split of the process, bytes; -1 where unknown. */

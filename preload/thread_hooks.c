@@ -3,7 +3,6 @@
  * liblttng-ust starts its listener threads from its constructor; what they allocate (ring
  * buffers, the session daemon protocol) is the tracer's memory, not the program's. A thread
  * created from inside liblttng-ust* holds the nesting guard for its whole life. */
-#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>

@@ -8,6 +8,7 @@ include $(srcdir)/tests/e2e/stack.mk
 include $(srcdir)/tests/e2e/robust.mk
 include $(srcdir)/tests/e2e/symbols.mk
 include $(srcdir)/tests/e2e/report.mk
+include $(srcdir)/tests/e2e/accept.mk
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += tests/e2e/lib.sh $(E2E_TESTS)
 TEST_EXTENSIONS = .sh
