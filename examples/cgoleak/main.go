@@ -123,6 +123,7 @@ func printTruth() {
 		"/memory/classes/heap/unused:bytes",
 		"/memory/classes/heap/free:bytes",
 		"/memory/classes/heap/released:bytes",
+		"/memory/classes/heap/stacks:bytes",
 	}
 	samples := make([]metrics.Sample, len(names))
 	for i, name := range names {
@@ -136,6 +137,6 @@ func printTruth() {
 		return samples[i].Value.Uint64()
 	}
 	fmt.Printf("GOMEMTRACE_TRUTH c_leaked_bytes=%d c_leaked_allocs=%d go_heap_objects_bytes=%d "+
-		"go_heap_unused_bytes=%d go_heap_free_bytes=%d go_heap_released_bytes=%d go_version=%s\n",
-		leakedBytes, leakedAllocs, v(0), v(1), v(2), v(3), runtime.Version())
+		"go_heap_unused_bytes=%d go_heap_free_bytes=%d go_heap_released_bytes=%d go_heap_stacks_bytes=%d go_version=%s\n",
+		leakedBytes, leakedAllocs, v(0), v(1), v(2), v(3), v(4), runtime.Version())
 }

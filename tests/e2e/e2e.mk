@@ -9,6 +9,7 @@ include $(srcdir)/tests/e2e/robust.mk
 include $(srcdir)/tests/e2e/symbols.mk
 include $(srcdir)/tests/e2e/report.mk
 include $(srcdir)/tests/e2e/accept.mk
+include $(srcdir)/tests/e2e/scenario.mk
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += tests/e2e/lib.sh $(E2E_TESTS)
 TEST_EXTENSIONS = .sh

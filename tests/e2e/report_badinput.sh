@@ -44,7 +44,7 @@ expect_error 1 'no gomemtrace events' "$GM_SCRATCH/sd"
 mv "$bin" "$bin.moved"
 gm_report --format json "$t" >"$GM_SCRATCH/gone.json" 2>"$err" || gm_fail "report failed without the binary"
 mv "$bin.moved" "$bin"
-jq -e --arg b "$bin" '.warnings | any(contains($b) and contains("gone"))' "$GM_SCRATCH/gone.json" >/dev/null \
+jq -e --arg b "$bin" '.warnings | any(contains($b) and contains("missing"))' "$GM_SCRATCH/gone.json" >/dev/null \
 	|| gm_fail "no warning about the missing binary: $(jq -c .warnings "$GM_SCRATCH/gone.json")"
 jq -e --arg b "$bin" '.processes[] | select(.exe == $b) | .leak_suspects | any(.bytes == 2621440)' \
 	"$GM_SCRATCH/gone.json" >/dev/null || gm_fail "leak not found without the binary"

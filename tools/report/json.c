@@ -47,20 +47,26 @@ static void gm_json_suspect(FILE *o, struct gm_rep_model *m, struct gm_rep_proc 
 	fprintf(o, "{ \"bytes\": %" PRIu64 ", \"allocations\": %" PRIu64 ", \"allocated_total\": %" PRIu64
 		   ", \"allocated_bytes_total\": %" PRIu64 ", \"frees\": %" PRIu64
 		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"growing\": %s, \"frames\": [",
-		win ? st->win_bytes : st->live_bytes, win ? st->win_count : st->live_count, st->allocs, st->alloc_bytes,
-		st->frees, gm_json_secs(m, st->first_ts), gm_json_secs(m, st->last_ts),
+		gm_rep_est(win ? st->est_win_bytes : st->est_live_bytes),
+		gm_rep_est(win ? st->est_win_count : st->est_live_count), gm_rep_est(st->est_allocs),
+		gm_rep_est(st->est_alloc_bytes),
+		p->sample_bytes ? gm_rep_est(st->est_allocs - st->est_live_count) : st->frees, gm_json_secs(m, st->first_ts), gm_json_secs(m, st->last_ts),
 		st->grow_ticks >= 2 && st->shrink_ticks == 0 ? "true" : "false");
 	const uint64_t *fr = gm_rep_stack_frames(p, st);
+	static const char *const status[] = { "ok", "no_symbol", "no_module", "missing", "changed" };
 	for (uint32_t k = 0; k < st->depth; k++) {
-		struct gm_rep_frame f;
-		gm_rep_sym_lookup(p->sym, fr[k], 1, &f);
-		fprintf(o, "%s\n        { \"address\": \"0x%" PRIx64 "\", \"function\": ", k ? "," : "", f.addr);
-		gm_json_str(o, f.function);
-		fputs(", \"file\": ", o);
-		gm_json_str(o, f.file);
-		fprintf(o, ", \"line\": %d, \"module\": ", f.line);
-		gm_json_str(o, f.module);
-		fputs(" }", o);
+		struct gm_sym_result sr = gm_rep_symbolize(m, p, fr[k]);
+		for (unsigned j = 0; j < sr.n; j++) {
+			const struct gm_sym_frame *f = &sr.frames[j];
+			fprintf(o, "%s\n        { \"address\": \"0x%" PRIx64 "\", \"function\": ", k || j ? "," : "", fr[k]);
+			gm_json_str(o, f->func);
+			fputs(", \"file\": ", o);
+			gm_json_str(o, f->file);
+			fprintf(o, ", \"line\": %d, \"module\": ", f->line);
+			gm_json_str(o, f->module);
+			fprintf(o, ", \"inlined\": %s, \"status\": \"%s\" }", f->inlined ? "true" : "false",
+				(unsigned)f->status < 5 ? status[f->status] : "?");
+		}
 	}
 	fputs(" ] }", o);
 }
@@ -75,9 +81,9 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	fputs(", \"go_version\": ", o);
 	gm_json_str(o, p->go_version);
 	fprintf(o, ",\n      \"lost_events\": %" PRIu64 ", \"lost_packets\": %" PRIu64 ", \"approximate\": %s"
-		   ", \"sampled_allocations\": %" PRIu64 ", \"samples\": %" PRIu64 ", \"events\": %" PRIu64
+		   ", \"sampled_allocations\": %" PRIu64 ", \"sample_big\": %" PRIu64 ", \"samples\": %" PRIu64 ", \"events\": %" PRIu64
 		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"exited\": %s, \"exit_status\": ",
-		m->lost_events, m->lost_packets, r->approximate ? "true" : "false", p->sample_bytes, p->nsamples,
+		m->lost_events, m->lost_packets, r->approximate ? "true" : "false", p->sample_bytes, p->sample_big, p->nsamples,
 		p->nevents, gm_json_secs(m, p->first_ts), gm_json_secs(m, p->last_ts), p->exited ? "true" : "false");
 	if (p->exited)
 		fprintf(o, "%d", p->exit_status);
@@ -144,11 +150,21 @@ void gm_rep_write_json(FILE *o, struct gm_rep_model *m, const char *dir)
 		fputs(i ? ", " : " ", o);
 		gm_json_str(o, m->warnings[i]);
 	}
-	fputs(" ],\n  \"processes\": [\n", o);
+	fputs(" ],\n  \"left_out\": [", o);
 	int first = 1;
 	for (struct gm_rep_proc *p = m->procs; p; p = p->next) {
-		if (!p->nevents)
-			continue; /* only lttng-ust events (e.g. a process not preloaded) */
+		if (!p->nevents || p->selected)
+			continue;
+		fprintf(o, "%s{ \"pid\": %" PRId64 ", \"exe\": ", first ? " " : ", ", p->vpid);
+		gm_json_str(o, p->exe);
+		fputs(" }", o);
+		first = 0;
+	}
+	fputs(" ],\n  \"processes\": [\n", o);
+	first = 1;
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next) {
+		if (!p->nevents || !p->selected)
+			continue; /* only lttng-ust events (e.g. a process not preloaded), or left out */
 		if (!first)
 			fputs(",\n", o);
 		first = 0;

@@ -1,14 +1,14 @@
 # tools/report/: `gomemtrace report`, the reader (libbabeltrace2). Built as a convenience
 # library that tools/gomemtrace links; entry point gm_report_main() in tools/report/report.h.
 # input (babeltrace2 graph, decoding) -> model (state, analysis) -> text / json writers;
-# sym.c resolves frames until the symbols engineer's modmap/symbolize are wired in.
+# modmap/symbolize resolve frames (DWARF inlines, .gopclntab, ELF symbols); profile.c writes
+# pprof/folded through pprof.c/folded.c.
 noinst_LTLIBRARIES += tools/report/libgmreport.la
 tools_report_libgmreport_la_SOURCES = tools/report/report.c tools/report/report.h \
 	tools/report/input.c tools/report/input.h \
 	tools/report/model.c tools/report/model.h \
-	tools/report/sym.c tools/report/sym.h \
-	tools/report/output.h tools/report/text.c tools/report/json.c \
+	tools/report/output.h tools/report/text.c tools/report/json.c tools/report/profile.c \
 	tools/report/modmap.c tools/report/modmap.h tools/report/symbolize.c tools/report/symbolize.h \
 	tools/report/pprof.c tools/report/pprof.h tools/report/folded.c tools/report/folded.h
 tools_report_libgmreport_la_CFLAGS = $(AM_CFLAGS) $(BABELTRACE_CFLAGS) $(LIBDW_CFLAGS)
-tools_report_libgmreport_la_LIBADD = common/libgmcommon.la $(BABELTRACE_LIBS) $(LIBDW_LIBS)
+tools_report_libgmreport_la_LIBADD = common/libgmcommon.la $(BABELTRACE_LIBS) $(LIBDW_LIBS) -lm

@@ -1,6 +1,9 @@
 /* model.c: apply decoded events to per-process state (live blocks, stacks, mappings, Go
  * heap chunks, samples, module map) and analyze it into figures, findings and suspects.
  * See docs/report.md for the rules (attribution, thresholds). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +56,11 @@ void gm_rep_model_init(struct gm_rep_model *m, const struct gm_rep_opts *o)
 {
 	memset(m, 0, sizeof *m);
 	m->opts = *o;
+	m->record_pid = -1;
+	m->symwarn = open_memstream(&m->symwarn_buf, &m->symwarn_len);
+	m->sym = gm_sym_new(m->symwarn);
+	if (!m->sym)
+		m->oom = 1;
 }
 
 static void gm_rep_proc_free(struct gm_rep_proc *p)
@@ -60,7 +68,7 @@ static void gm_rep_proc_free(struct gm_rep_proc *p)
 	free(p->exe), free(p->go_version), free(p->procname);
 	free(p->blocks), free(p->stacks), free(p->stack_index), free(p->frames);
 	free(p->maps), free(p->chunks), free(p->res.suspects);
-	gm_rep_sym_free(p->sym);
+	gm_modmap_free(p->mods);
 	free(p);
 }
 
@@ -73,13 +81,18 @@ void gm_rep_model_free(struct gm_rep_model *m)
 	for (size_t i = 0; i < m->nwarnings; i++)
 		free(m->warnings[i]);
 	free(m->warnings);
+	free(m->left_out);
+	gm_sym_free(m->sym);
+	if (m->symwarn)
+		fclose(m->symwarn);
+	free(m->symwarn_buf);
 	memset(m, 0, sizeof *m);
 }
 
 static struct gm_rep_proc *gm_rep_proc_new(struct gm_rep_model *m, int64_t vpid, int generation)
 {
 	struct gm_rep_proc *p = calloc(1, sizeof *p);
-	if (!p || !(p->sym = gm_rep_sym_new())) {
+	if (!p || !(p->mods = gm_modmap_new())) {
 		free(p);
 		m->oom = 1;
 		return NULL;
@@ -87,6 +100,7 @@ static struct gm_rep_proc *gm_rep_proc_new(struct gm_rep_model *m, int64_t vpid,
 	p->vpid = vpid;
 	p->generation = generation;
 	p->trap_state = -1;
+	p->ppid = -1;
 	p->last_malloc_free = -1;
 	if (m->last_proc)
 		m->last_proc->next = p;
@@ -247,6 +261,7 @@ static void gm_rep_block_put(struct gm_rep_model *m, struct gm_rep_proc *p, uint
 		st->win_bytes += size, st->win_count++;
 	p->live_bytes += size;
 }
+
 
 static void gm_rep_alloc(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev,
 			 uint64_t ptr, uint64_t size)
@@ -483,6 +498,25 @@ static char *gm_rep_dup(char *old, const char *s)
 	return n;
 }
 
+/* A forked child that has no module list yet starts with its parent's (lttng-ust may not
+ * re-send it before the child's first events). */
+static void gm_rep_inherit_modules(struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	if (gm_modmap_count(p->mods) || p->ppid < 0)
+		return;
+	struct gm_rep_proc *parent = NULL;
+	for (struct gm_rep_proc *q = m->procs; q; q = q->next)
+		if (q != p && q->vpid == p->ppid)
+			parent = q;
+	if (!parent || !gm_modmap_count(parent->mods))
+		return;
+	struct gm_modmap *c = gm_modmap_copy(parent->mods);
+	if (!c)
+		return;
+	gm_modmap_free(p->mods);
+	p->mods = c;
+}
+
 /* ---- the event callback ---- */
 int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 {
@@ -558,7 +592,12 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		p->exe = gm_rep_dup(p->exe, ev->s[GM_S_EXE]);
 		p->go_version = gm_rep_dup(p->go_version, ev->s[GM_S_GO_VERSION]);
 		p->sample_bytes = (uint64_t)v[GM_F_SAMPLE_BYTES];
+		p->sample_big = (uint64_t)v[GM_F_SAMPLE_BIG];
 		p->trap_state = (int)v[GM_F_TRAP_STATE];
+		if (ev->present & (1ULL << GM_F_PPID)) {
+			p->ppid = v[GM_F_PPID];
+			gm_rep_inherit_modules(m, p);
+		}
 		break;
 	case GM_EV_TRAP_STATUS:
 		p->trap_state = (int)v[GM_F_STATE];
@@ -573,17 +612,23 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		gm_rep_chunks(m, p, ev);
 		break;
 	case GM_EV_SD_START: /* a (re-)sent module list: the memory state stays */
-		gm_rep_sym_statedump_start(p->sym);
+		gm_modmap_statedump_start(p->mods);
 		break;
 	case GM_EV_SD_BIN_INFO:
 	case GM_EV_LIB_LOAD:
-		gm_rep_sym_add_module(p->sym, (uint64_t)v[GM_F_BADDR], (uint64_t)v[GM_F_MEMSZ], ev->s[GM_S_PATH],
-				      (ev->present & (1ULL << GM_F_IS_PIC)) ? (int)v[GM_F_IS_PIC] : 1);
+		if (ev->s[GM_S_PATH])
+			gm_modmap_add(p->mods, (uint64_t)v[GM_F_BADDR], (uint64_t)v[GM_F_MEMSZ], ev->s[GM_S_PATH],
+				      (ev->present & (1ULL << GM_F_IS_PIC)) ? v[GM_F_IS_PIC] != 0 : true);
 		break;
 	case GM_EV_SD_BUILD_ID:
-	case GM_EV_LIB_BUILD_ID:
-		gm_rep_sym_set_build_id(p->sym, (uint64_t)v[GM_F_BADDR], ev->a[GM_A_BUILD_ID], ev->alen[GM_A_BUILD_ID]);
+	case GM_EV_LIB_BUILD_ID: {
+		uint8_t id[GM_BUILD_ID_MAX];
+		size_t n = ev->alen[GM_A_BUILD_ID] < GM_BUILD_ID_MAX ? ev->alen[GM_A_BUILD_ID] : GM_BUILD_ID_MAX;
+		for (size_t i = 0; i < n; i++)
+			id[i] = (uint8_t)ev->a[GM_A_BUILD_ID][i];
+		gm_modmap_set_build_id(p->mods, (uint64_t)v[GM_F_BADDR], id, n);
 		break;
+	}
 	default:
 		break;
 	}
@@ -599,17 +644,48 @@ void gm_rep_model_discarded(void *ctx, uint64_t events, uint64_t packets, uint64
 	m->lost_packets += packets;
 }
 
+/* ---- symbolization ---- */
+struct gm_sym_result gm_rep_symbolize(struct gm_rep_model *m, const struct gm_rep_proc *p, uint64_t fr)
+{
+	static const struct gm_sym_frame none = { .status = GM_SYM_NOMODULE };
+	if (!m->sym) /* out of memory at start */
+		return (struct gm_sym_result){ &none, 1 };
+	return gm_sym_lookup(m->sym, p->mods, fr, true);
+}
+
+void gm_rep_collect_sym_warnings(struct gm_rep_model *m)
+{
+	static const char prefix[] = "gomemtrace report: warning: ";
+	if (!m->symwarn || fflush(m->symwarn) != 0 || !m->symwarn_buf)
+		return;
+	while (m->symwarn_done < m->symwarn_len) {
+		char *line = m->symwarn_buf + m->symwarn_done;
+		char *nl = memchr(line, '\n', m->symwarn_len - m->symwarn_done);
+		if (!nl)
+			break;
+		*nl = 0;
+		m->symwarn_done += (size_t)(nl - line) + 1;
+		if (!strncmp(line, prefix, sizeof prefix - 1))
+			line += sizeof prefix - 1;
+		gm_rep_model_warn(m, line);
+		*nl = '\n';
+	}
+}
+
 /* ---- classification ---- */
-static int gm_rep_has_fn(struct gm_rep_proc *p, const struct gm_rep_stack *st, const char *const *names)
+static int gm_rep_has_fn(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_stack *st,
+			 const char *const *names)
 {
 	const uint64_t *fr = gm_rep_stack_frames(p, st);
 	for (uint32_t i = 0; i < st->depth; i++) {
-		struct gm_rep_frame f;
-		gm_rep_sym_lookup(p->sym, fr[i], 1, &f);
-		for (int k = 0; names[k]; k++) {
-			size_t n = strlen(names[k]);
-			if (names[k][n - 1] == '*' ? !strncmp(f.function, names[k], n - 1) : !strcmp(f.function, names[k]))
-				return 1;
+		struct gm_sym_result r = gm_rep_symbolize(m, p, fr[i]);
+		for (unsigned j = 0; j < r.n; j++) {
+			const char *fn = r.frames[j].func ? r.frames[j].func : "";
+			for (int k = 0; names[k]; k++) {
+				size_t n = strlen(names[k]);
+				if (names[k][n - 1] == '*' ? !strncmp(fn, names[k], n - 1) : !strcmp(fn, names[k]))
+					return 1;
+			}
 		}
 	}
 	return 0;
@@ -617,42 +693,44 @@ static int gm_rep_has_fn(struct gm_rep_proc *p, const struct gm_rep_stack *st, c
 
 /* Whether every Go frame of the stack is the runtime's (thread creation, cgo callbacks set-up):
  * such C allocations are the runtime's business, not a leak of the program's code. */
-static int gm_rep_runtime_only(struct gm_rep_proc *p, const struct gm_rep_stack *st)
+static int gm_rep_runtime_only(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_stack *st)
 {
 	int go = 0;
 	const uint64_t *fr = gm_rep_stack_frames(p, st);
 	for (uint32_t i = 0; i < st->depth; i++) {
-		struct gm_rep_frame f;
-		gm_rep_sym_lookup(p->sym, fr[i], 1, &f);
-		size_t n = strlen(f.file);
-		if (!(n > 3 && !strcmp(f.file + n - 3, ".go")) && !(n > 2 && !strcmp(f.file + n - 2, ".s")))
-			continue; /* not a Go frame */
-		if (!strncmp(f.function, "_cgo_", 5) || !strncmp(f.function, "main._C", 7))
-			return 0; /* a cgo call made by the program */
-		go = 1;
-		if (strncmp(f.function, "runtime.", 8) != 0 && strncmp(f.function, "runtime/", 8) != 0)
-			return 0;
+		struct gm_sym_result r = gm_rep_symbolize(m, p, fr[i]);
+		for (unsigned j = 0; j < r.n; j++) {
+			const char *file = r.frames[j].file ? r.frames[j].file : "";
+			const char *fn = r.frames[j].func ? r.frames[j].func : "";
+			size_t n = strlen(file);
+			if (!(n > 3 && !strcmp(file + n - 3, ".go")) && !(n > 2 && !strcmp(file + n - 2, ".s")))
+				continue; /* not a Go frame */
+			if (!strncmp(fn, "_cgo_", 5) || !strncmp(fn, "main._C", 7))
+				return 0; /* a cgo call made by the program */
+			go = 1;
+			if (strncmp(fn, "runtime.", 8) != 0 && strncmp(fn, "runtime/", 8) != 0)
+				return 0;
+		}
 	}
 	return go;
 }
 
-static int gm_rep_classify(struct gm_rep_proc *p, struct gm_rep_stack *st, int origin)
+static int gm_rep_classify(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_stack *st, int origin)
 {
 	static const char *const heap[] = { "runtime.(*mheap).sysAlloc", "runtime.(*mheap).grow", NULL };
 	static const char *const rt[] = { "runtime.mmap", "runtime.munmap", "runtime.sysMmap", "runtime.sysMunmap",
 					  "runtime.sys*", "runtime.persistentalloc*", NULL };
 	if (st->cls >= 0)
 		return st->cls;
-	if (gm_rep_has_fn(p, st, heap))
+	if (gm_rep_has_fn(m, p, st, heap))
 		st->cls = GM_CLS_GO_HEAP;
-	else if (gm_rep_has_fn(p, st, rt) || origin == GM_ORIGIN_GO_RAW)
+	else if (gm_rep_has_fn(m, p, st, rt) || origin == GM_ORIGIN_GO_RAW)
 		st->cls = GM_CLS_GO_OTHER;
 	else {
 		st->cls = GM_CLS_C;
 		if (st->depth) {
-			struct gm_rep_frame f;
-			gm_rep_sym_lookup(p->sym, gm_rep_stack_frames(p, st)[0], 1, &f);
-			if (strstr(f.module, "libgomemtrace") || strstr(f.module, "liblttng-ust"))
+			const struct gm_module *mod = gm_modmap_find(p->mods, gm_rep_stack_frames(p, st)[0] - 1, NULL);
+			if (mod && (strstr(mod->path, "libgomemtrace") || strstr(mod->path, "liblttng-ust")))
 				st->cls = GM_CLS_TRACER;
 		}
 	}
@@ -665,22 +743,75 @@ static int gm_rep_is_arena_hint(uint64_t a)
 	return a < 0x800000000000ULL && ((a >> 32) & 0xff) >= 0xc0 && ((a >> 32) & 0xff) < 0xc4;
 }
 
-static enum gm_rep_trigger gm_rep_trigger(struct gm_rep_proc *p, const struct gm_rep_stack *st)
+static enum gm_rep_trigger gm_rep_trigger(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_stack *st)
 {
 	static const char *const bg[] = { "runtime.bgscavenge", NULL };
 	static const char *const fos[] = { "runtime/debug.freeOSMemory", "runtime.(*mheap).scavengeAll", NULL };
 	static const char *const al[] = { "runtime.(*mheap).allocSpan", "runtime.mallocgc", "runtime.(*mheap).grow",
 					  "runtime.(*mheap).alloc", NULL };
-	if (gm_rep_has_fn(p, st, fos))
+	if (gm_rep_has_fn(m, p, st, fos))
 		return GM_TRIG_FREE_OS_MEMORY;
-	if (gm_rep_has_fn(p, st, bg))
+	if (gm_rep_has_fn(m, p, st, bg))
 		return GM_TRIG_BACKGROUND;
-	if (gm_rep_has_fn(p, st, al))
+	if (gm_rep_has_fn(m, p, st, al))
 		return GM_TRIG_ALLOCATION;
 	return GM_TRIG_OTHER;
 }
 
 /* ---- analysis ---- */
+/* How many allocations of `size` bytes one recorded allocation stands for: with Poisson
+ * sampling by bytes (mean interval sample_bytes), one of s bytes is recorded with probability
+ * 1 - exp(-s / sample_bytes); from sample_big on, always (docs/sampling.md). Applied at the analysis:
+ * proc_info, which carries the parameters, may come after the first allocations. */
+static double gm_rep_weight(const struct gm_rep_proc *p, uint64_t size)
+{
+	if (!p->sample_bytes || (p->sample_big && size >= p->sample_big))
+		return 1.0;
+	double x = (double)(size ? size : 1) / (double)p->sample_bytes;
+	return 1.0 / -expm1(-x);
+}
+
+/* The est_* figures of every stack: live blocks weighted one by one by their size; totals of
+ * allocations (whose sizes are not kept) weighted by their mean size, as pprof scales Go's
+ * sampled heap profiles. Without sampling they are the raw counts. */
+static void gm_rep_estimate(struct gm_rep_proc *p)
+{
+	for (uint32_t i = 0; i < p->nstacks; i++) {
+		struct gm_rep_stack *st = &p->stacks[i];
+		if (!p->sample_bytes) {
+			st->est_live_bytes = (double)st->live_bytes, st->est_live_count = (double)st->live_count;
+			st->est_win_bytes = (double)st->win_bytes, st->est_win_count = (double)st->win_count;
+			st->est_allocs = (double)st->allocs, st->est_alloc_bytes = (double)st->alloc_bytes;
+			continue;
+		}
+		double w = st->allocs ? gm_rep_weight(p, st->alloc_bytes / st->allocs) : 1.0;
+		st->est_allocs = w * (double)st->allocs, st->est_alloc_bytes = w * (double)st->alloc_bytes;
+		st->est_live_bytes = st->est_live_count = st->est_win_bytes = st->est_win_count = 0;
+	}
+	p->est_live_bytes = (double)p->live_bytes;
+	if (!p->sample_bytes)
+		return;
+	p->est_live_bytes = 0;
+	for (uint64_t i = 0; i < p->capblocks; i++) {
+		const struct gm_rep_block *b = &p->blocks[i];
+		if (!b->ptr)
+			continue;
+		struct gm_rep_stack *st = &p->stacks[b->stack];
+		double w = gm_rep_weight(p, b->size), wb = w * (double)b->size;
+		st->est_live_bytes += wb, st->est_live_count += w;
+		if (b->in_window)
+			st->est_win_bytes += wb, st->est_win_count += w;
+		p->est_live_bytes += wb;
+	}
+	for (uint32_t i = 0; i < p->nstacks; i++) { /* live blocks are allocations too */
+		struct gm_rep_stack *st = &p->stacks[i];
+		if (st->est_allocs < st->est_live_count)
+			st->est_allocs = st->est_live_count;
+		if (st->est_alloc_bytes < st->est_live_bytes)
+			st->est_alloc_bytes = st->est_live_bytes;
+	}
+}
+
 static struct gm_rep_proc *gm_rep_sort_proc; /* qsort context (single-threaded) */
 static int gm_rep_sort_win; /* rank by window bytes */
 
@@ -688,7 +819,8 @@ static int gm_rep_cmp_suspect(const void *a, const void *b)
 {
 	const struct gm_rep_stack *x = &gm_rep_sort_proc->stacks[*(const uint32_t *)a];
 	const struct gm_rep_stack *y = &gm_rep_sort_proc->stacks[*(const uint32_t *)b];
-	uint64_t bx = gm_rep_sort_win ? x->win_bytes : x->live_bytes, by = gm_rep_sort_win ? y->win_bytes : y->live_bytes;
+	double bx = gm_rep_sort_win ? x->est_win_bytes : x->est_live_bytes;
+	double by = gm_rep_sort_win ? y->est_win_bytes : y->est_live_bytes;
 	return bx < by ? 1 : bx > by ? -1 : 0;
 }
 
@@ -715,10 +847,11 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	const int64_t *s = p->last.v;
 	int have = p->last.valid, have_go = have && s[GM_F_GO_SOURCE] != 0 && s[GM_F_GO_INUSE] >= 0;
 	r->approximate = m->lost_events || m->lost_packets || m->partial || p->sample_bytes;
+	gm_rep_estimate(p);
 	r->rss = have ? s[GM_F_RSS] : -1;
 	r->file = have ? s[GM_F_FILE] : -1;
 	r->lazyfree = have ? s[GM_F_LAZYFREE] : -1;
-	r->c_heap_live = (int64_t)p->live_bytes;
+	r->c_heap_live = p->sample_bytes ? (int64_t)gm_rep_est(p->est_live_bytes) : (int64_t)p->live_bytes;
 	r->c_allocator_retained = p->last_malloc_free;
 	r->shmem = have ? s[GM_F_SHMEM] : -1;
 	r->go_heap_in_use = have_go ? s[GM_F_GO_INUSE] : -1;
@@ -732,7 +865,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	for (uint64_t i = 0; i < p->nmaps; i++) {
 		const struct gm_rep_map *mp = &p->maps[i];
 		uint64_t len = mp->end - mp->start;
-		int cls = gm_rep_classify(p, &p->stacks[mp->stack], mp->origin);
+		int cls = gm_rep_classify(m, p, &p->stacks[mp->stack], mp->origin);
 		if (gm_rep_is_arena_hint(mp->start) && cls != GM_CLS_C)
 			cls = GM_CLS_GO_HEAP;
 		if (cls == GM_CLS_GO_HEAP)
@@ -747,7 +880,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 		struct gm_rep_stack *st = &p->stacks[i];
 		if (!st->madv_bytes[0] && !st->madv_bytes[1])
 			continue;
-		r->releases[gm_rep_trigger(p, st)] += st->madv_bytes[0] + st->madv_bytes[1];
+		r->releases[gm_rep_trigger(m, p, st)] += st->madv_bytes[0] + st->madv_bytes[1];
 		r->released_dontneed += st->madv_bytes[0];
 		r->released_free += st->madv_bytes[1];
 	}
@@ -771,20 +904,22 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->suspects = calloc(p->nstacks ? p->nstacks : 1, sizeof *r->suspects);
 	r->nsuspects = 0;
 	r->suspects_bytes = 0;
+	double suspects_est = 0;
 	for (uint32_t i = 0; r->suspects && i < p->nstacks; i++) {
 		struct gm_rep_stack *st = &p->stacks[i];
 		uint64_t live = win ? st->win_bytes : st->live_bytes;
 		if (!live || !st->allocs)
 			continue;
-		int mostly_live = st->live_count * 2 >= st->allocs;
+		int mostly_live = st->est_live_count * 2 >= st->est_allocs;
 		int growing = st->grow_ticks >= 2 && st->shrink_ticks == 0;
 		if (!mostly_live && !growing)
 			continue;
-		if (gm_rep_classify(p, st, 0) == GM_CLS_TRACER || gm_rep_runtime_only(p, st))
+		if (gm_rep_classify(m, p, st, 0) == GM_CLS_TRACER || gm_rep_runtime_only(m, p, st))
 			continue;
 		r->suspects[r->nsuspects++] = i;
-		r->suspects_bytes += live;
+		suspects_est += win ? st->est_win_bytes : st->est_live_bytes;
 	}
+	r->suspects_bytes = gm_rep_est(suspects_est);
 	gm_rep_sort_proc = p, gm_rep_sort_win = win;
 	if (r->suspects)
 		qsort(r->suspects, (size_t)r->nsuspects, sizeof *r->suspects, gm_rep_cmp_suspect);
@@ -824,22 +959,66 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	qsort(r->findings, (size_t)r->nfindings, sizeof r->findings[0], gm_rep_cmp_finding);
 }
 
-static void gm_rep_collect_warning(void *ctx, const char *msg) { gm_rep_model_warn(ctx, msg); }
+/* ---- which processes ---- */
+/* Whether p is the recorded program (record_pid) or one of its descendants (ppid chain). */
+static int gm_rep_descends(struct gm_rep_model *m, const struct gm_rep_proc *p)
+{
+	for (int hops = 0; p && hops < 64; hops++) {
+		if (p->vpid == m->record_pid)
+			return 1;
+		const struct gm_rep_proc *parent = NULL;
+		for (const struct gm_rep_proc *q = m->procs; q && p->ppid >= 0; q = q->next)
+			if (q->vpid == p->ppid && q != p)
+				parent = q;
+		p = parent;
+	}
+	return 0;
+}
+
+/* Mark the processes to report: all of --pid's (the input kept only those), else the
+ * recorded program and its descendants when record_pid is known and seen, else all. The
+ * others are listed in m->left_out. */
+static void gm_rep_select(struct gm_rep_model *m)
+{
+	int any = 0;
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
+		any |= p->nevents && m->record_pid >= 0 && m->opts.pid < 0 && gm_rep_descends(m, p);
+	if (m->record_pid >= 0 && m->opts.pid < 0 && !any)
+		gm_rep_model_warn(m, "the recorded program's pid (gomemtrace-record.txt) has no events in the "
+				     "trace: reporting every process");
+	free(m->left_out);
+	m->left_out = NULL;
+	size_t len = 0;
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next) {
+		p->selected = !any || gm_rep_descends(m, p);
+		if (p->selected || !p->nevents)
+			continue;
+		char item[96];
+		int n = snprintf(item, sizeof item, "%s%" PRId64 " (%s)", len ? ", " : "", p->vpid,
+				 p->procname ? p->procname : "?");
+		char *nl = realloc(m->left_out, len + (size_t)n + 1);
+		if (!nl)
+			break;
+		memcpy(nl + len, item, (size_t)n + 1);
+		m->left_out = nl, len += (size_t)n;
+	}
+}
 
 void gm_rep_analyze(struct gm_rep_model *m)
 {
+	gm_rep_select(m);
 	for (struct gm_rep_proc *p = m->procs; p; p = p->next) {
+		if (!p->selected)
+			continue;
 		gm_rep_analyze_proc(m, p);
 		/* symbolize the suspects shown now, so that their warnings are collected */
 		for (int i = 0; i < p->res.nsuspects && i < m->opts.top; i++) {
 			const struct gm_rep_stack *st = &p->stacks[p->res.suspects[i]];
-			for (uint32_t k = 0; k < st->depth; k++) {
-				struct gm_rep_frame f;
-				gm_rep_sym_lookup(p->sym, gm_rep_stack_frames(p, st)[k], 1, &f);
-			}
+			for (uint32_t k = 0; k < st->depth; k++)
+				gm_rep_symbolize(m, p, gm_rep_stack_frames(p, st)[k]);
 		}
-		gm_rep_sym_warnings(p->sym, gm_rep_collect_warning, m);
 	}
+	gm_rep_collect_sym_warnings(m);
 	if (m->oom)
 		gm_rep_model_warn(m, "out of memory while reading: figures are incomplete");
 }

@@ -3,6 +3,11 @@
  * releases to the OS by trigger, samples, the module map; then the analysis that turns it
  * into final figures, findings and leak suspects. Memory grows with the live state (live
  * blocks, distinct stacks, mappings, chunks), never with the trace length.
+ * Sampled traces (proc_info.sample_bytes > 0): every recorded allocation of s bytes below
+ * sample_big stands for 1 / (1 - exp(-s / sample_bytes)) allocations (its weight); the
+ * est_* figures are the weighted ones (equal to the raw counts when nothing is sampled),
+ * computed by gm_rep_analyze (proc_info may come after the first allocations).
+ * See docs/sampling.md.
  * Single-threaded: everything here is touched by the reading thread only. */
 #ifndef GM_REPORT_MODEL_H
 #define GM_REPORT_MODEL_H
@@ -10,7 +15,8 @@
 #include <stdio.h>
 
 #include "tools/report/input.h"
-#include "tools/report/sym.h"
+#include "tools/report/modmap.h"
+#include "tools/report/symbolize.h"
 
 /* ---- options ---- */
 struct gm_rep_opts {
@@ -32,6 +38,12 @@ struct gm_rep_stack {
 	uint64_t alloc_bytes;   /* their total size */
 	uint64_t frees;         /* frees (or moves by realloc) of blocks from here */
 	uint64_t first_ts, last_ts; /* first and last allocation (ns) */
+	double est_live_bytes;  /* live_bytes, weighted (sampled traces) */
+	double est_live_count;  /* live_count, weighted */
+	double est_win_bytes;   /* win_bytes, weighted */
+	double est_win_count;   /* win_count, weighted */
+	double est_allocs;      /* allocs, weighted */
+	double est_alloc_bytes; /* alloc_bytes, weighted */
 	uint64_t prev_live;     /* live_bytes at the previous sample */
 	uint32_t grow_ticks;    /* samples at which live_bytes had grown since the previous */
 	uint32_t shrink_ticks;  /* samples at which it had shrunk */
@@ -112,6 +124,9 @@ struct gm_rep_proc {
 	int generation;                        /* 0, then 1.. after each exec */
 	char *exe, *go_version, *procname;     /* from proc_info / context */
 	uint64_t sample_bytes;                 /* allocation sampling (0: every allocation) */
+	uint64_t sample_big;                   /* allocations >= this are always recorded (0: none) */
+	int64_t ppid;                          /* parent pid from proc_info, -1 unknown */
+	int selected;                          /* reported (see gm_rep_analyze), set by the analysis */
 	int trap_state;                        /* enum gm_trap_state, -1 unknown */
 	int exited;                            /* go_exit seen */
 	int32_t exit_status;                   /* its status */
@@ -120,6 +135,7 @@ struct gm_rep_proc {
 	/* live blocks */
 	struct gm_rep_block *blocks; uint64_t capblocks, nblocks;
 	uint64_t live_bytes;                   /* sum of live block sizes */
+	double est_live_bytes;                 /* the same, weighted (set by the analysis) */
 	uint64_t unknown_frees;                /* frees/reallocs of pointers never seen allocated */
 	uint64_t failed_allocs;                /* allocations that returned NULL */
 	/* stacks */
@@ -138,7 +154,7 @@ struct gm_rep_proc {
 	int64_t last_malloc_free;              /* malloc_free of the last sample that had it (-1) */
 	int64_t rss_peak, go_inuse_peak;       /* maxima over samples */
 	uint64_t nsamples;                     /* samples seen */
-	struct gm_rep_sym *sym;                /* module map and symbolizer */
+	struct gm_modmap *mods;                /* module map (lttng-ust statedump / lib events) */
 	struct gm_rep_result res;              /* filled by gm_rep_analyze */
 	struct gm_rep_proc *next;              /* list, in order of appearance */
 };
@@ -156,6 +172,12 @@ struct gm_rep_model {
 	int stopped;                           /* reading stopped at --to */
 	char **warnings; size_t nwarnings;     /* for the user */
 	int oom;                               /* an allocation of the model failed */
+	int64_t record_pid;                    /* gomemtrace-record.txt's pid, -1 none: report it and its descendants */
+	char *left_out;                        /* "123 (name), 456 (name)": processes not reported, or NULL */
+	struct gm_sym *sym;                    /* the symbolizer, shared by all processes */
+	FILE *symwarn;                         /* its warnings (a memory stream), or NULL */
+	char *symwarn_buf; size_t symwarn_len; /* that stream's buffer */
+	size_t symwarn_done;                   /* bytes of it already turned into warnings */
 };
 
 /* ---- API ---- */
@@ -166,8 +188,19 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev);
 void gm_rep_model_discarded(void *ctx, uint64_t events, uint64_t packets, uint64_t ts);
 /* Add a warning (copied; duplicates ignored). */
 void gm_rep_model_warn(struct gm_rep_model *m, const char *msg);
-/* Compute every process's result (symbolizes what it needs). */
+/* Pick the processes to report (opts.pid, record_pid, all) and compute their results
+ * (symbolizes what it needs). */
 void gm_rep_analyze(struct gm_rep_model *m);
+/* Move the symbolizer's warnings so far into m->warnings (also done by gm_rep_analyze). */
+void gm_rep_collect_sym_warnings(struct gm_rep_model *m);
+/* The source frames of recorded stack entry fr (a return address: looked up at fr - 1),
+ * inlined ones first, innermost first. */
+struct gm_sym_result gm_rep_symbolize(struct gm_rep_model *m, const struct gm_rep_proc *p, uint64_t fr);
+/* A result figure from a weighted sum (rounded). */
+static inline uint64_t gm_rep_est(double v)
+{
+	return v > 0 ? (uint64_t)(v + 0.5) : 0;
+}
 /* A stack's frames. */
 static inline const uint64_t *gm_rep_stack_frames(const struct gm_rep_proc *p, const struct gm_rep_stack *s)
 {

@@ -1,5 +1,6 @@
-/* output.h: the report's writers: text for people (text.c) and the stable JSON contract
- * (json.c, documented in docs/report-json.md). Both read an analyzed model. */
+/* output.h: the report's writers: text for people (text.c), the stable JSON contract
+ * (json.c, documented in docs/report-json.md), pprof and folded profiles (profile.c). All
+ * read an analyzed model. */
 #ifndef GM_REPORT_OUTPUT_H
 #define GM_REPORT_OUTPUT_H
 #include <stdio.h>
@@ -10,6 +11,11 @@
 void gm_rep_write_text(FILE *out, struct gm_rep_model *m, const char *dir);
 /* Write the JSON report ("schema": "gomemtrace.report/1"). */
 void gm_rep_write_json(FILE *out, struct gm_rep_model *m, const char *dir);
+/* Write the C allocations by stack of the reported processes as a pprof profile (uncompressed
+ * profile.proto; sample types alloc_objects, alloc_space, inuse_objects, inuse_space) to path,
+ * or as folded stacks (value: in-use bytes) to out. 0, or -1 (errno set on write errors). */
+int gm_rep_write_pprof(struct gm_rep_model *m, const char *path);
+int gm_rep_write_folded(FILE *out, struct gm_rep_model *m);
 /* Name of a release trigger as used in both outputs ("background", ...). */
 const char *gm_rep_trigger_name(int trigger);
 #endif

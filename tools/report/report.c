@@ -1,5 +1,5 @@
 /* report.c: `gomemtrace report [options] TRACE_DIR`: option parsing and the pipeline
- * input (babeltrace2) -> model -> analysis -> writer. */
+ * input (babeltrace2) -> model -> analysis -> writer (text, json, pprof, folded). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,13 +15,36 @@
 static void gm_report_usage(FILE *o)
 {
 	fputs("usage: gomemtrace report [options] TRACE_DIR\n"
-	      "  --format text|json|pprof|folded   output format (default text)\n"
-	      "  -o, --output FILE                  write there instead of stdout\n"
+	      "  --format text|json|pprof|folded   output format (default text); pprof: a profile.proto\n"
+	      "                                     of C allocations by stack, for `go tool pprof`\n"
+	      "  -o, --output FILE                  write there instead of stdout (pprof: default\n"
+	      "                                     ./gomemtrace.pb)\n"
 	      "  --top N                            leak suspects shown (default 10)\n"
-	      "  --pid PID                          only this process (vpid)\n"
+	      "  --pid PID                          only this process (vpid); default: the recorded\n"
+	      "                                     program and its children (gomemtrace-record.txt)\n"
 	      "  --from SECONDS                     suspects: only allocations made after this time\n"
 	      "  --to SECONDS, --at SECONDS         the state at this time (seconds since trace start)\n",
 	      o);
+}
+
+/* The pid of DIR/gomemtrace-record.txt (written by `gomemtrace record`), or -1. */
+static int64_t gm_report_record_pid(const char *dir)
+{
+	char path[4096], line[256];
+	snprintf(path, sizeof path, "%s/gomemtrace-record.txt", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	int64_t pid = -1;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "pid=", 4)) {
+			char *end;
+			long long v = strtoll(line + 4, &end, 10);
+			if (end != line + 4 && v > 0)
+				pid = v;
+		}
+	fclose(f);
+	return pid;
 }
 
 static int gm_report_num(const char *s, double *out)
@@ -33,6 +56,22 @@ static int gm_report_num(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* After a profile (no header of its own): warnings, left-out processes, sampling on stderr. */
+static void gm_report_profile_notes(struct gm_rep_model *m, const char *path)
+{
+	gm_rep_collect_sym_warnings(m);
+	for (size_t i = 0; i < m->nwarnings; i++)
+		fprintf(stderr, "gomemtrace report: warning: %s\n", m->warnings[i]);
+	if (m->left_out)
+		fprintf(stderr, "gomemtrace report: left out (see --pid): %s\n", m->left_out);
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
+		if (p->selected && p->nevents && p->sample_bytes)
+			fprintf(stderr, "gomemtrace report: pid %lld: values estimated from sampled allocations "
+					"(1 in ~%llu bytes)\n", (long long)p->vpid, (unsigned long long)p->sample_bytes);
+	if (path)
+		fprintf(stderr, "gomemtrace report: wrote %s\n", path);
 }
 
 /* ---- main ---- */
@@ -95,14 +134,14 @@ int gm_report_main(int argc, char **argv)
 		return 2;
 	}
 	const char *dir = argv[optind];
-	int fmt_json = !strcmp(format, "json");
-	if (!fmt_json && strcmp(format, "text") != 0) {
-		if (!strcmp(format, "pprof") || !strcmp(format, "folded"))
-			fprintf(stderr, "gomemtrace report: --format %s: not available yet in this build\n", format);
-		else
-			fprintf(stderr, "gomemtrace report: --format: unknown format %s (text, json, pprof, folded)\n", format);
+	int fmt_json = !strcmp(format, "json"), fmt_pprof = !strcmp(format, "pprof");
+	int fmt_folded = !strcmp(format, "folded");
+	if (!fmt_json && !fmt_pprof && !fmt_folded && strcmp(format, "text") != 0) {
+		fprintf(stderr, "gomemtrace report: --format: unknown format %s (text, json, pprof, folded)\n", format);
 		return 2;
 	}
+	if (fmt_pprof && !outpath)
+		outpath = "gomemtrace.pb";
 	if (opts.to >= 0 && opts.to < opts.from) {
 		fprintf(stderr, "gomemtrace report: --to is before --from\n");
 		return 2;
@@ -110,6 +149,7 @@ int gm_report_main(int argc, char **argv)
 
 	struct gm_rep_model m;
 	gm_rep_model_init(&m, &opts);
+	m.record_pid = gm_report_record_pid(dir);
 	struct gm_rep_input_ops ops = { gm_rep_model_event, gm_rep_model_discarded };
 	char err[1024] = "";
 	enum gm_rep_input_status st = gm_rep_input_read_dir(dir, &ops, &m, err, sizeof err);
@@ -133,6 +173,15 @@ int gm_report_main(int argc, char **argv)
 		return 1;
 	}
 	gm_rep_analyze(&m);
+	if (fmt_pprof) {
+		if (gm_rep_write_pprof(&m, outpath) != 0) {
+			fprintf(stderr, "gomemtrace report: %s: %s\n", outpath, strerror(errno));
+			rc = 1;
+		}
+		gm_report_profile_notes(&m, outpath);
+		gm_rep_model_free(&m);
+		return rc;
+	}
 	FILE *out = stdout;
 	if (outpath && !(out = fopen(outpath, "w"))) {
 		fprintf(stderr, "gomemtrace report: %s: %s\n", outpath, strerror(errno));
@@ -141,12 +190,16 @@ int gm_report_main(int argc, char **argv)
 	}
 	if (fmt_json)
 		gm_rep_write_json(out, &m, dir);
+	else if (fmt_folded)
+		rc = gm_rep_write_folded(out, &m) != 0;
 	else
 		gm_rep_write_text(out, &m, dir);
 	if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
 		fprintf(stderr, "gomemtrace report: write error: %s\n", strerror(errno));
 		rc = 1;
 	}
+	if (fmt_folded)
+		gm_report_profile_notes(&m, outpath);
 	gm_rep_model_free(&m);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* text.c: the text report: per process, findings first, then the memory split at the end
  * of the trace, Go heap releases, and the top leak suspects with symbolized stacks
- * (innermost frame first). Figures lost data may distort carry a "~". */
+ * (innermost frame first, inlined frames expanded). Figures lost data may distort, or
+ * estimated from sampled allocations, carry a "~". */
 #include <inttypes.h>
 #include <string.h>
 
@@ -58,8 +59,8 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		fprintf(o, "   lost events: %" PRIu64 " (+%" PRIu64 " packets): figures marked ~ are approximate\n",
 			m->lost_events, m->lost_packets);
 	if (p->sample_bytes)
-		fprintf(o, "   allocations were sampled (1 per %" PRIu64 " bytes): C figures are estimates\n",
-			p->sample_bytes);
+		fprintf(o, "   C heap figures (~) estimated from sampled allocations (1 in ~%" PRIu64 " bytes; "
+			   "allocations >= %" PRIu64 " bytes all recorded)\n", p->sample_bytes, p->sample_big);
 
 	fputs("\nFindings\n", o);
 	if (!r->nfindings)
@@ -113,22 +114,35 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	int win = m->opts.from > 0;
 	for (int i = 0; i < r->nsuspects && i < m->opts.top; i++) {
 		const struct gm_rep_stack *st = &p->stacks[r->suspects[i]];
-		fprintf(o, "  #%d %s in %" PRIu64 " block%s (%" PRIu64 " allocated, %" PRIu64 " freed; first %.2f s, last %.2f s)%s\n",
-			i + 1, gm_txt_size(b, sizeof b, (int64_t)(win ? st->win_bytes : st->live_bytes), ap),
-			win ? st->win_count : st->live_count, (win ? st->win_count : st->live_count) == 1 ? "" : "s",
-			st->allocs, st->frees, gm_txt_secs(m, st->first_ts), gm_txt_secs(m, st->last_ts),
+		uint64_t n = gm_rep_est(win ? st->est_win_count : st->est_live_count);
+		fprintf(o, "  #%d %s in %s%" PRIu64 " block%s (%s%" PRIu64 " allocated, %" PRIu64 " freed; first %.2f s, last %.2f s)%s\n",
+			i + 1, gm_txt_size(b, sizeof b, (int64_t)gm_rep_est(win ? st->est_win_bytes : st->est_live_bytes), ap),
+			p->sample_bytes ? "~" : "", n, n == 1 ? "" : "s", p->sample_bytes ? "~" : "",
+			gm_rep_est(st->est_allocs), p->sample_bytes ? gm_rep_est(st->est_allocs - st->est_live_count) : st->frees,
+			gm_txt_secs(m, st->first_ts), gm_txt_secs(m, st->last_ts),
 			st->grow_ticks >= 2 && st->shrink_ticks == 0 ? " growing" : "");
 		const uint64_t *fr = gm_rep_stack_frames(p, st);
 		for (uint32_t k = 0; k < st->depth; k++) {
-			struct gm_rep_frame f;
-			gm_rep_sym_lookup(p->sym, fr[k], 1, &f);
-			const char *mod = strrchr(f.module, '/');
-			fprintf(o, "      0x%-14" PRIx64 " %s", f.addr, *f.function ? f.function : "?");
-			if (*f.file)
-				fprintf(o, "  %s:%d", f.file, f.line);
-			if (*f.module)
-				fprintf(o, "  [%s]", mod ? mod + 1 : f.module);
-			fputc('\n', o);
+			struct gm_sym_result sr = gm_rep_symbolize(m, p, fr[k]);
+			for (unsigned j = 0; j < sr.n; j++) {
+				const struct gm_sym_frame *f = &sr.frames[j];
+				const char *mod = f->module ? strrchr(f->module, '/') : NULL;
+				if (j == 0)
+					fprintf(o, "      0x%-14" PRIx64 " %s", fr[k], f->func ? f->func : "?");
+				else
+					fprintf(o, "      %-16s %s", "", f->func ? f->func : "?");
+				if (f->file)
+					fprintf(o, "  %s:%d", f->file, f->line);
+				if (f->module)
+					fprintf(o, "  [%s]", mod ? mod + 1 : f->module);
+				if (f->inlined)
+					fputs("  (inlined)", o);
+				if (f->status == GM_SYM_MISSING)
+					fputs("  (missing)", o);
+				else if (f->status == GM_SYM_CHANGED)
+					fputs("  (changed: build id differs)", o);
+				fputc('\n', o);
+			}
 		}
 		if (!st->depth)
 			fputs("      (no stack recorded)\n", o);
@@ -139,8 +153,10 @@ void gm_rep_write_text(FILE *o, struct gm_rep_model *m, const char *dir)
 {
 	int n = 0;
 	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
-		n += p->nevents != 0;
+		n += p->nevents != 0 && p->selected;
 	fprintf(o, "gomemtrace report: %s (%.2f s, %d process%s)\n", dir, gm_txt_secs(m, m->trace_end), n, n == 1 ? "" : "es");
+	if (m->left_out)
+		fprintf(o, "left out (not the recorded program or its children; see --pid): %s\n", m->left_out);
 	if (m->lost_events || m->lost_packets)
 		fprintf(o, "WARNING: the tracer lost %" PRIu64 " events and %" PRIu64 " packets: figures marked ~ are approximate\n",
 			m->lost_events, m->lost_packets);
@@ -149,6 +165,6 @@ void gm_rep_write_text(FILE *o, struct gm_rep_model *m, const char *dir)
 	for (size_t i = 0; i < m->nwarnings; i++)
 		fprintf(o, "warning: %s\n", m->warnings[i]);
 	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
-		if (p->nevents)
+		if (p->nevents && p->selected)
 			gm_txt_proc(o, m, p);
 }

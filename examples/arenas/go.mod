@@ -1,0 +1,3 @@
+module arenas
+
+go 1.19

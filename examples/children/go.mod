@@ -1,0 +1,3 @@
+module children
+
+go 1.19

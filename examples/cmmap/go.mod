@@ -1,0 +1,3 @@
+module cmmap
+
+go 1.19

@@ -1,0 +1,3 @@
+module freeosmem
+
+go 1.19

@@ -1,0 +1,3 @@
+module goheapgrowth
+
+go 1.19

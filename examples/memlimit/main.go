@@ -1,0 +1,104 @@
+// Command memlimit shows the scavenger releasing on allocation under a low memory limit: a
+// 160 MiB Go heap spike is dropped and collected (the pages stay retained), the memory limit
+// is then set low (debug.SetMemoryLimit, as GOMEMLIMIT would; set after the spike so that the
+// live spike does not drive the GC into its CPU limiter), and new allocations make the runtime
+// return the retained pages inline (mheap.allocSpan: mapped memory above the limit is scavenged
+// by the allocating goroutine). At exit it prints one ground-truth line (examples/README.md):
+//
+//	GOMEMTRACE_TRUTH spike_bytes=N limit_bytes=N go_heap_objects_bytes=N ...
+package main
+
+/*
+#include <stdlib.h>
+static void memlimit_touch(void) { free(malloc(1)); }
+*/
+import "C"
+
+import (
+	"flag"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+)
+
+// ---- state (main goroutine only) ----
+
+var (
+	spikeMiB = flag.Int("spike-mib", 160, "MiB of Go heap to allocate, touch and drop")
+	limitMiB = flag.Int("limit-mib", 64, "memory limit set after the spike")
+	afterMiB = flag.Int("after-mib", 48, "MiB allocated (8 MiB live at a time) under the limit")
+	sink     [][]byte // live Go memory
+)
+
+// spike allocates and touches n MiB of Go heap in 1 MiB objects and keeps them live.
+//
+//go:noinline
+func spike(n int) {
+	for i := 0; i < n; i++ {
+		b := make([]byte, 1<<20)
+		for j := 0; j < len(b); j += 4096 {
+			b[j] = 1
+		}
+		sink = append(sink, b)
+	}
+}
+
+// underLimit allocates n MiB in 256 KiB objects, keeping the last 8 MiB live.
+//
+//go:noinline
+func underLimit(n int) {
+	for i := 0; i < n*4; i++ {
+		b := make([]byte, 256<<10)
+		for j := 0; j < len(b); j += 4096 {
+			b[j] = 1
+		}
+		sink = append(sink, b)
+		if len(sink) > 32 {
+			sink = sink[1:]
+		}
+	}
+}
+
+// ---- main ----
+
+func main() {
+	flag.Parse()
+	C.memlimit_touch()
+	spike(*spikeMiB)
+	sink = nil
+	runtime.GC()
+	debug.SetMemoryLimit(int64(*limitMiB) << 20)
+	underLimit(*afterMiB)
+	runtime.GC()
+	fmt.Printf("memlimit: %d MiB spike dropped, %d MiB allocated under a %d MiB limit\n", *spikeMiB, *afterMiB, *limitMiB)
+	printTruth(fmt.Sprintf("spike_bytes=%d limit_bytes=%d ", *spikeMiB<<20, *limitMiB<<20))
+}
+
+// ---- ground truth ----
+
+// printTruth prints the ground-truth line on stdout: the fields of extra (in order), then the
+// runtime/metrics /memory/classes/heap/{objects,unused,free,released,stacks}:bytes now.
+func printTruth(extra string) {
+	names := []string{
+		"/memory/classes/heap/objects:bytes",
+		"/memory/classes/heap/unused:bytes",
+		"/memory/classes/heap/free:bytes",
+		"/memory/classes/heap/released:bytes",
+		"/memory/classes/heap/stacks:bytes",
+	}
+	samples := make([]metrics.Sample, len(names))
+	for i, name := range names {
+		samples[i].Name = name
+	}
+	metrics.Read(samples)
+	v := func(i int) uint64 {
+		if samples[i].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return samples[i].Value.Uint64()
+	}
+	fmt.Printf("GOMEMTRACE_TRUTH %sgo_heap_objects_bytes=%d go_heap_unused_bytes=%d go_heap_free_bytes=%d "+
+		"go_heap_released_bytes=%d go_heap_stacks_bytes=%d go_version=%s\n",
+		extra, v(0), v(1), v(2), v(3), v(4), runtime.Version())
+}

@@ -1,0 +1,3 @@
+module scavretain
+
+go 1.19
