@@ -14,9 +14,9 @@ __attribute__((constructor(200))) static void gm_init(void)
 {
 	gm_guard_depth++; /* nothing the tracer does while starting is the program's */
 	gm_config_load();
-	gm_stack_init();
 	gm_sampling_init();
 	gm_gosyms_init();
+	gm_stack_init(); /* after gosyms: it needs the Go text range */
 	gm_gotrap_init();
 	gm_sampler_start();
 	if (gm_config.debug)

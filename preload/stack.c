@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <dlfcn.h>
 #include <libunwind.h>
 
 #include "preload/config.h"
@@ -185,11 +186,74 @@ static uint32_t gm_stack_walk_go(uint64_t *out, uint32_t max, uintptr_t pc, uint
 
 /* ---- entry points -------------------------------------------------------------------------- */
 
+/* ---- C frames on Go threads: libgcc's unwinder ------------------------------------------
+ * On a thread that runs Go code the C part of a stack is short (C function, cgo wrapper) and
+ * ends in Go text, which has no .eh_frame. libunwind's fast path (unw_backtrace) gives up on
+ * such a frame and redoes the whole walk on its slow path, whose cache locks and blocks signals
+ * (sigprocmask) at every step: measured at several times the cost of the event. libgcc's
+ * _Unwind_Backtrace finds FDEs through glibc's lock-free _dl_find_object (GCC 12, glibc
+ * 2.35+), hands us each frame's registers, and stops where we say. It is looked up with dlsym
+ * in libgcc_s.so.1 (libunwind.so exports a _Unwind_Backtrace of its own). */
+struct gm_uw_ctx;
+typedef int (*gm_uw_trace_fn)(struct gm_uw_ctx *, void *);
+/* Written once by gm_stack_init() (constructor); read-only after. */
+static struct {
+	int (*backtrace)(gm_uw_trace_fn, void *);   /* _Unwind_Backtrace */
+	uintptr_t (*get_ip)(struct gm_uw_ctx *);     /* _Unwind_GetIP */
+	uintptr_t (*get_gr)(struct gm_uw_ctx *, int); /* _Unwind_GetGR */
+	uintptr_t (*get_cfa)(struct gm_uw_ctx *);    /* _Unwind_GetCFA */
+} gm_uw;
+
+#define GM_UW_STOP 4 /* _URC_NORMAL_STOP */
+#define GM_UW_DWARF_RBP 6
+
+/* State of one walk through _Unwind_Backtrace. */
+struct gm_uw_walk {
+	uint64_t *out;   /* frames, innermost first */
+	uint32_t max;    /* room in out */
+	uint32_t n;      /* frames written */
+	uint32_t skip;   /* frames still to drop (the tracer's own) */
+	uintptr_t go_pc; /* the first pc in Go text, or 0 */
+	uintptr_t go_sp; /* its sp (CFA) */
+	uintptr_t go_bp; /* its rbp */
+};
+
+static int gm_uw_frame(struct gm_uw_ctx *ctx, void *arg)
+{
+	struct gm_uw_walk *w = arg;
+	uintptr_t ip = gm_uw.get_ip(ctx);
+	if (!ip)
+		return GM_UW_STOP;
+	if (w->skip) {
+		w->skip--;
+		return 0;
+	}
+	if (gm_gosyms_in_go_text(ip)) {
+		w->go_pc = ip;
+		w->go_sp = gm_uw.get_cfa(ctx);
+		w->go_bp = gm_uw.get_gr(ctx, GM_UW_DWARF_RBP);
+		return GM_UW_STOP;
+	}
+	w->out[w->n++] = ip;
+	return w->n < w->max ? 0 : GM_UW_STOP;
+}
+
 void gm_stack_init(void)
 {
 	/* libunwind's default global cache takes a lock and blocks signals (two sigprocmask
 	 * syscalls) at every step; the per-thread cache does neither. */
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	if (!gm_gosyms_text_hi)
+		return; /* not Go: libunwind's fast path serves every thread */
+	void *h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!h)
+		return;
+	gm_uw.get_ip = (uintptr_t (*)(struct gm_uw_ctx *))dlsym(h, "_Unwind_GetIP");
+	gm_uw.get_gr = (uintptr_t (*)(struct gm_uw_ctx *, int))dlsym(h, "_Unwind_GetGR");
+	gm_uw.get_cfa = (uintptr_t (*)(struct gm_uw_ctx *))dlsym(h, "_Unwind_GetCFA");
+	void *bt = dlsym(h, "_Unwind_Backtrace");
+	if (gm_uw.get_ip && gm_uw.get_gr && gm_uw.get_cfa)
+		gm_uw.backtrace = (int (*)(gm_uw_trace_fn, void *))bt;
 }
 
 /* A thread on which Go code may run (a g in the executable's TLS slot). */
@@ -218,7 +282,14 @@ __attribute__((noinline)) uint32_t gm_stack_capture(uint64_t *out, uint32_t max,
 			out[n++] = (uintptr_t)buf[i];
 		return n;
 	}
-	/* A Go thread: step C frames until the Go text, then follow Go's frame pointers. */
+	/* A Go thread: C frames until the Go text, then Go's frame pointers. */
+	if (gm_uw.backtrace) {
+		struct gm_uw_walk w = { .out = out, .max = max, .skip = skip + 1 };
+		gm_uw.backtrace(gm_uw_frame, &w);
+		if (w.go_pc && w.n < max)
+			w.n += gm_stack_walk_go(out + w.n, max - w.n, w.go_pc, w.go_sp, w.go_bp, 0);
+		return w.n;
+	}
 	unw_context_t uc;
 	unw_cursor_t cur;
 	uint32_t n = 0;
