@@ -1,7 +1,8 @@
 /* test_report_model.c: unit tests of the reader's model (tools/report/model.c) on synthetic
  * decoded events: live blocks and their stacks, realloc attribution to the original
  * allocation, frees of unknown pointers, mappings (MAP_FIXED replacement, partial munmap,
- * mremap), samples -> final figures and findings, lost events -> approximate. */
+ * mremap), samples -> final figures and findings, lost events -> approximate, live direct C
+ * mappings as leak suspects, MADV_FREE'd Go heap still in LazyFree as scavenger retention. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "gomemtrace/schema.h"
 #include "tools/report/model.h"
 
 /* ---- helpers ---- */
@@ -162,6 +164,101 @@ static void test_findings(void **state)
 	assert_int_equal(M.lost_events, 5);
 }
 
+static void do_mmap(uint64_t ret, uint64_t len, int origin, const uint64_t *st, uint32_t d)
+{
+	struct gm_rep_ev e = ev(GM_EV_MMAP, st, d);
+	e.v[GM_F_RET] = (int64_t)ret, e.v[GM_F_LEN] = (int64_t)len, e.v[GM_F_PROT] = 3, e.v[GM_F_FD] = -1;
+	e.v[GM_F_FLAGS] = 0x22, e.v[GM_F_ORIGIN] = origin;
+	gm_rep_model_event(&M, &e);
+}
+
+static void do_munmap(uint64_t addr, uint64_t len)
+{
+	struct gm_rep_ev e = ev(GM_EV_MUNMAP, S2, 1);
+	e.v[GM_F_ADDR] = (int64_t)addr, e.v[GM_F_LEN] = (int64_t)len;
+	gm_rep_model_event(&M, &e);
+}
+
+/* Live direct C mappings are leak suspects (by their mmap stack, bytes = mapped length);
+ * unmapped ones, partly unmapped ones' holes and the Go runtime's raw mmaps are not. */
+static void test_map_suspects(void **state)
+{
+	(void)state;
+	static const uint64_t S4[] = { 0x406000 }, S5[] = { 0x407000 };
+	for (uint64_t i = 0; i < 4; i++) /* 4 x 16 MiB kept, the last one with its tail unmapped */
+		do_mmap(0x7f0000000000 + i * (32 << 20), 16 << 20, GM_ORIGIN_LIBC, S3, 2);
+	do_munmap(0x7f0000000000 + 3 * (32 << 20) + (8 << 20), 8 << 20);
+	for (uint64_t i = 0; i < 4; i++) { /* mapped and unmapped: balanced */
+		do_mmap(0x7e0000000000, 1 << 20, GM_ORIGIN_LIBC, S4, 1);
+		do_munmap(0x7e0000000000, 1 << 20);
+	}
+	do_mmap(0x7d0000000000, 8 << 20, GM_ORIGIN_GO_RAW, S5, 1); /* the Go runtime's own */
+	struct gm_rep_ev e = ev(GM_EV_MREMAP, S2, 1);     /* the first grows and moves: still S3's */
+	e.v[GM_F_OLD_ADDR] = 0x7f0000000000, e.v[GM_F_OLD_LEN] = 16 << 20, e.v[GM_F_NEW_LEN] = 20 << 20;
+	e.v[GM_F_RET] = 0x7c0000000000;
+	gm_rep_model_event(&M, &e);
+	do_sample(200 << 20, 1 << 20, 0);
+	gm_rep_analyze(&M);
+	struct gm_rep_proc *p = M.procs;
+	struct gm_rep_result *r = &p->res;
+	uint64_t want = (20 << 20) + 2 * (16 << 20) + (8 << 20);
+	assert_int_equal(r->c_mmap, want);
+	assert_int_equal(r->nsuspects, 1);
+	const struct gm_rep_stack *st = &p->stacks[r->suspects[0]];
+	assert_int_equal(st->depth, 2);
+	assert_int_equal(gm_rep_stack_frames(p, st)[0], S3[0]);
+	assert_string_equal(gm_rep_suspect_kind(st), "mmap");
+	assert_int_equal(gm_rep_suspect_bytes(st, 0), want);
+	assert_int_equal(gm_rep_suspect_count(st, 0), 4);
+	assert_int_equal(r->suspects_bytes, want);
+	assert_int_equal(r->nfindings, 1);
+	assert_string_equal(r->findings[0].kind, "cgo_leak");
+	assert_int_equal(r->findings[0].bytes, want);
+}
+
+static void do_lazy_sample(int64_t go_inuse, int64_t go_free, int64_t lazyfree)
+{
+	struct gm_rep_ev e = ev(GM_EV_SAMPLE, NULL, 0);
+	for (int i = GM_F_RSS; i <= GM_F_GO_RESIDENT; i++)
+		e.v[i] = 0;
+	e.v[GM_F_RSS] = e.v[GM_F_ANON] = 300 << 20, e.v[GM_F_LAZYFREE] = lazyfree, e.v[GM_F_GO_SOURCE] = 1;
+	e.v[GM_F_GO_INUSE] = go_inuse, e.v[GM_F_GO_FREE] = go_free, e.v[GM_F_GO_RESIDENT] = go_inuse + go_free;
+	e.v[GM_F_M_FREE] = 0;
+	gm_rep_model_event(&M, &e);
+}
+
+static void do_madvise(uint64_t len, int advice, int origin, const uint64_t *st, uint32_t d)
+{
+	struct gm_rep_ev e = ev(GM_EV_MADVISE, st, d);
+	e.v[GM_F_ADDR] = 0xc000000000, e.v[GM_F_LEN] = (int64_t)len, e.v[GM_F_ARG] = advice, e.v[GM_F_ORIGIN] = origin;
+	gm_rep_model_event(&M, &e);
+}
+
+/* Go heap released with MADV_FREE and still in LazyFree counts as scavenger retention, bounded
+ * by what the Go runtime released with MADV_FREE; C code's MADV_FREE does not count. */
+static void test_madv_free_retention(void **state)
+{
+	(void)state;
+	do_madvise(100 << 20, 8, GM_ORIGIN_GO_RAW, S1, 2); /* the runtime's scavenger: 100 MiB */
+	do_madvise(300 << 20, 8, GM_ORIGIN_LIBC, S2, 1);   /* C code (no module map: C) */
+	do_lazy_sample(10 << 20, 2 << 20, 250 << 20);      /* LazyFree 250 MiB: 100 of them Go's */
+	gm_rep_analyze(&M);
+	struct gm_rep_result *r = &M.procs->res;
+	assert_int_equal(r->released_free, 400 << 20);
+	assert_int_equal(r->released_free_go, 100 << 20);
+	assert_int_equal(r->go_heap_lazyfree, 100 << 20);
+	assert_int_equal(r->go_heap_free_retained, 2 << 20);
+	assert_int_equal(r->nfindings, 1);
+	assert_string_equal(r->findings[0].kind, "scavenger_retention");
+	assert_int_equal(r->findings[0].bytes, 102 << 20);
+	assert_non_null(strstr(r->findings[0].summary, "MADV_FREE"));
+	assert_non_null(strstr(r->findings[0].summary, "GODEBUG=madvdontneed=1"));
+	do_lazy_sample(10 << 20, 2 << 20, 1 << 20);        /* the kernel reclaimed it: below threshold */
+	gm_rep_analyze(&M);
+	assert_int_equal(r->go_heap_lazyfree, 1 << 20);
+	assert_int_equal(r->nfindings, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +266,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_realloc_keeps_origin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_findings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_suspects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_madv_free_retention, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,13 +44,16 @@ static void gm_json_suspect(FILE *o, struct gm_rep_model *m, struct gm_rep_proc 
 {
 	const struct gm_rep_stack *st = &p->stacks[idx];
 	int win = m->opts.from > 0;
-	fprintf(o, "{ \"bytes\": %" PRIu64 ", \"allocations\": %" PRIu64 ", \"allocated_total\": %" PRIu64
+	uint64_t frees = p->sample_bytes ? gm_rep_est(st->est_allocs - st->est_live_count) : st->frees;
+	if (st->map_count) /* mappings: made, and (partly) unmapped */
+		frees += st->mmaps > st->map_count ? st->mmaps - st->map_count : 0;
+	fprintf(o, "{ \"kind\": \"%s\", \"bytes\": %" PRIu64 ", \"allocations\": %" PRIu64 ", \"allocated_total\": %" PRIu64
 		   ", \"allocated_bytes_total\": %" PRIu64 ", \"frees\": %" PRIu64
 		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"growing\": %s, \"frames\": [",
-		gm_rep_est(win ? st->est_win_bytes : st->est_live_bytes),
-		gm_rep_est(win ? st->est_win_count : st->est_live_count), gm_rep_est(st->est_allocs),
-		gm_rep_est(st->est_alloc_bytes),
-		p->sample_bytes ? gm_rep_est(st->est_allocs - st->est_live_count) : st->frees, gm_json_secs(m, st->first_ts), gm_json_secs(m, st->last_ts),
+		gm_rep_suspect_kind(st), gm_rep_suspect_bytes(st, win), gm_rep_suspect_count(st, win),
+		gm_rep_est(st->est_allocs) + (st->map_count ? st->mmaps : 0),
+		gm_rep_est(st->est_alloc_bytes) + (st->map_count ? st->mmap_bytes : 0),
+		frees, gm_json_secs(m, st->first_ts), gm_json_secs(m, st->last_ts),
 		st->grow_ticks >= 2 && st->shrink_ticks == 0 ? "true" : "false");
 	const uint64_t *fr = gm_rep_stack_frames(p, st);
 	static const char *const status[] = { "ok", "no_symbol", "no_module", "missing", "changed" };
@@ -100,7 +103,8 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_json_bytes(o, "go_runtime_other", r->go_runtime_other, 1);
 	gm_json_bytes(o, "file", r->file, 1);
 	gm_json_bytes(o, "shmem", r->shmem, 1);
-	gm_json_bytes(o, "lazyfree", r->lazyfree, 0);
+	gm_json_bytes(o, "lazyfree", r->lazyfree, 1);
+	gm_json_bytes(o, "go_heap_lazyfree", r->go_heap_lazyfree, 0);
 	fputs(" },\n      \"peak\": { ", o);
 	gm_json_bytes(o, "rss", r->rss_peak, 1);
 	gm_json_bytes(o, "go_heap_in_use", r->go_inuse_peak, 0);

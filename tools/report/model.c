@@ -381,7 +381,14 @@ static void gm_rep_mmap(struct gm_rep_model *m, struct gm_rep_proc *p, const str
 		return;
 	struct gm_rep_map nm = { ret, ret + gm_rep_page_up((uint64_t)ev->v[GM_F_LEN]), gm_rep_ev_stack(m, p, ev),
 				 (int32_t)ev->v[GM_F_PROT], (int32_t)ev->v[GM_F_FLAGS], (int32_t)ev->v[GM_F_FD],
-				 (uint8_t)ev->v[GM_F_ORIGIN] };
+				 (uint8_t)ev->v[GM_F_ORIGIN], ev->ts >= m->from_ns };
+	if (p->nstacks && nm.origin == GM_ORIGIN_LIBC) {
+		struct gm_rep_stack *st = &p->stacks[nm.stack];
+		st->mmaps++, st->mmap_bytes += nm.end - nm.start;
+		if (!st->first_ts)
+			st->first_ts = ev->ts;
+		st->last_ts = ev->ts;
+	}
 	gm_rep_map_add(m, p, nm);
 }
 
@@ -391,11 +398,12 @@ static void gm_rep_mremap(struct gm_rep_model *m, struct gm_rep_proc *p, const s
 	if (ret == GM_MAP_FAILED || ev->v[GM_F_ERR])
 		return;
 	struct gm_rep_map nm = { ret, ret + gm_rep_page_up((uint64_t)ev->v[GM_F_NEW_LEN]), 0, 3, 0x22, -1,
-				 (uint8_t)ev->v[GM_F_ORIGIN] };
+				 (uint8_t)ev->v[GM_F_ORIGIN], ev->ts >= m->from_ns };
 	uint64_t i = gm_rep_map_lower(p, old);
 	if (i < p->nmaps && p->maps[i].start <= old) { /* keep the original mapping's identity */
 		nm.stack = p->maps[i].stack, nm.prot = p->maps[i].prot;
 		nm.flags = p->maps[i].flags, nm.fd = p->maps[i].fd, nm.origin = p->maps[i].origin;
+		nm.in_window = p->maps[i].in_window;
 	} else {
 		nm.stack = gm_rep_ev_stack(m, p, ev);
 	}
@@ -584,8 +592,10 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 	case GM_EV_MADVISE:
 		if (v[GM_F_RET] == 0 && (v[GM_F_ARG] == 4 || v[GM_F_ARG] == 8)) {
 			uint32_t st = gm_rep_ev_stack(m, p, ev);
-			if (p->nstacks)
+			if (p->nstacks) {
 				p->stacks[st].madv_bytes[v[GM_F_ARG] == 8] += (uint64_t)v[GM_F_LEN];
+				p->stacks[st].madv_raw |= v[GM_F_ORIGIN] == GM_ORIGIN_GO_RAW;
+			}
 		}
 		break;
 	case GM_EV_PROC_INFO:
@@ -737,6 +747,20 @@ static int gm_rep_classify(struct gm_rep_model *m, struct gm_rep_proc *p, struct
 	return st->cls;
 }
 
+/* Whether the stack's innermost frame is in glibc itself (libc.so, the dynamic loader):
+ * its own mappings are not the program's. */
+static int gm_rep_in_libc(const struct gm_rep_proc *p, const struct gm_rep_stack *st)
+{
+	if (!st->depth)
+		return 0;
+	const struct gm_module *mod = gm_modmap_find(p->mods, gm_rep_stack_frames(p, st)[0] - 1, NULL);
+	if (!mod || !mod->path)
+		return 0;
+	const char *base = strrchr(mod->path, '/');
+	base = base ? base + 1 : mod->path;
+	return !strncmp(base, "libc.so", 7) || !strncmp(base, "libc-", 5) || !strncmp(base, "ld-linux", 8);
+}
+
 /* Go's arena hints on amd64: 0x00c0<<32 | i<<40, i = 0..0x7f (runtime/malloc.go mallocinit). */
 static int gm_rep_is_arena_hint(uint64_t a)
 {
@@ -819,8 +843,7 @@ static int gm_rep_cmp_suspect(const void *a, const void *b)
 {
 	const struct gm_rep_stack *x = &gm_rep_sort_proc->stacks[*(const uint32_t *)a];
 	const struct gm_rep_stack *y = &gm_rep_sort_proc->stacks[*(const uint32_t *)b];
-	double bx = gm_rep_sort_win ? x->est_win_bytes : x->est_live_bytes;
-	double by = gm_rep_sort_win ? y->est_win_bytes : y->est_live_bytes;
+	uint64_t bx = gm_rep_suspect_bytes(x, gm_rep_sort_win), by = gm_rep_suspect_bytes(y, gm_rep_sort_win);
 	return bx < by ? 1 : bx > by ? -1 : 0;
 }
 
@@ -862,6 +885,8 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->rss_peak = have ? p->rss_peak : -1;
 	/* mappings */
 	r->c_mmap = 0;
+	for (uint32_t i = 0; i < p->nstacks; i++)
+		p->stacks[i].map_bytes = p->stacks[i].map_count = p->stacks[i].map_win_bytes = p->stacks[i].map_win_count = 0;
 	for (uint64_t i = 0; i < p->nmaps; i++) {
 		const struct gm_rep_map *mp = &p->maps[i];
 		uint64_t len = mp->end - mp->start;
@@ -872,8 +897,15 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 			r->go_heap_mapped += len;
 		else if (cls == GM_CLS_GO_OTHER)
 			r->go_runtime_mapped += len;
-		else if (cls == GM_CLS_C && mp->fd < 0 && (mp->prot & 3))
+		else if (cls == GM_CLS_C && mp->fd < 0 && (mp->prot & 3)) {
 			r->c_mmap += (int64_t)len;
+			if (mp->origin == GM_ORIGIN_LIBC && p->nstacks) { /* a direct C mapping: a leak suspect candidate */
+				struct gm_rep_stack *st = &p->stacks[mp->stack];
+				st->map_bytes += len, st->map_count++;
+				if (mp->in_window)
+					st->map_win_bytes += len, st->map_win_count++;
+			}
+		}
 	}
 	/* releases */
 	for (uint32_t i = 0; i < p->nstacks; i++) {
@@ -883,6 +915,19 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 		r->releases[gm_rep_trigger(m, p, st)] += st->madv_bytes[0] + st->madv_bytes[1];
 		r->released_dontneed += st->madv_bytes[0];
 		r->released_free += st->madv_bytes[1];
+		if (st->madv_bytes[1]) {
+			int cls = gm_rep_classify(m, p, st, st->madv_raw ? GM_ORIGIN_GO_RAW : GM_ORIGIN_LIBC);
+			if (st->madv_raw || cls == GM_CLS_GO_HEAP || cls == GM_CLS_GO_OTHER)
+				r->released_free_go += st->madv_bytes[1];
+		}
+	}
+	/* the Go heap's MADV_FREE'd pages still counted in RSS: LazyFree, at most what the runtime
+	 * released with MADV_FREE (other code may MADV_FREE too; reused pages leave LazyFree) */
+	r->go_heap_lazyfree = -1;
+	if (have && r->lazyfree >= 0) {
+		r->go_heap_lazyfree = r->lazyfree;
+		if ((uint64_t)r->go_heap_lazyfree > r->released_free_go)
+			r->go_heap_lazyfree = (int64_t)r->released_free_go;
 	}
 	r->retained_released_bytes = p->retained_bytes;
 	r->retained_avg_s = p->retained_bytes ? (double)p->retained_byte_ns / 1e3 / (double)p->retained_bytes : 0;
@@ -908,16 +953,23 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	for (uint32_t i = 0; r->suspects && i < p->nstacks; i++) {
 		struct gm_rep_stack *st = &p->stacks[i];
 		uint64_t live = win ? st->win_bytes : st->live_bytes;
-		if (!live || !st->allocs)
+		int blocks = live && st->allocs &&
+			     (st->est_live_count * 2 >= st->est_allocs ||              /* mostly live */
+			      (st->grow_ticks >= 2 && st->shrink_ticks == 0));         /* growing */
+		/* live direct C mappings (see the mappings above): mostly still mapped, not glibc's own */
+		int maps = (win ? st->map_win_bytes : st->map_bytes) && st->map_count * 2 >= st->mmaps &&
+			   !gm_rep_in_libc(p, st);
+		if (!maps)
+			st->map_bytes = st->map_count = st->map_win_bytes = st->map_win_count = 0;
+		if (!blocks && !maps)
 			continue;
-		int mostly_live = st->est_live_count * 2 >= st->est_allocs;
-		int growing = st->grow_ticks >= 2 && st->shrink_ticks == 0;
-		if (!mostly_live && !growing)
+		if (gm_rep_classify(m, p, st, 0) == GM_CLS_TRACER || gm_rep_runtime_only(m, p, st)) {
+			st->map_bytes = st->map_count = st->map_win_bytes = st->map_win_count = 0;
 			continue;
-		if (gm_rep_classify(m, p, st, 0) == GM_CLS_TRACER || gm_rep_runtime_only(m, p, st))
-			continue;
+		}
 		r->suspects[r->nsuspects++] = i;
-		suspects_est += win ? st->est_win_bytes : st->est_live_bytes;
+		suspects_est += (blocks ? (win ? st->est_win_bytes : st->est_live_bytes) : 0) +
+				(double)(win ? st->map_win_bytes : st->map_bytes);
 	}
 	r->suspects_bytes = gm_rep_est(suspects_est);
 	gm_rep_sort_proc = p, gm_rep_sort_win = win;
@@ -934,13 +986,22 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 			 r->nsuspects == 1 ? "es" : "");
 		gm_rep_add_finding(r, "cgo_leak", r->suspects_bytes, buf);
 	}
+	/* scavenger retention: free Go heap pages not released, plus those released with MADV_FREE
+	 * and still counted in RSS as LazyFree */
+	int64_t lazy = r->go_heap_lazyfree > 0 ? r->go_heap_lazyfree : 0;
+	int64_t retained = r->go_heap_free_retained + lazy;
 	if (r->go_heap_free_retained >= 0 &&
-	    (r->go_heap_free_retained >= 64 * (int64_t)GM_MIB ||
-	     (r->go_heap_free_retained >= 16 * (int64_t)GM_MIB && r->go_heap_free_retained >= r->go_heap_in_use))) {
-		snprintf(buf, sizeof buf, "%.1f MiB of Go heap is free but still retained (not returned to the OS; "
-			 "in use: %.1f MiB); the background scavenger returns it slowly: set GOMEMLIMIT or call "
-			 "debug.FreeOSMemory", gm_rep_mib(r->go_heap_free_retained), gm_rep_mib(r->go_heap_in_use));
-		gm_rep_add_finding(r, "scavenger_retention", (uint64_t)r->go_heap_free_retained, buf);
+	    (retained >= 64 * (int64_t)GM_MIB || (retained >= 16 * (int64_t)GM_MIB && retained >= r->go_heap_in_use))) {
+		if (lazy >= (int64_t)GM_MIB)
+			snprintf(buf, sizeof buf, "%.1f MiB of Go heap is free but still counted in RSS (in use: %.1f MiB), "
+				 "of which %.1f MiB released with MADV_FREE but still counted in RSS as LazyFree; "
+				 "GODEBUG=madvdontneed=1 makes releases lower RSS at once; for the rest set GOMEMLIMIT "
+				 "or call debug.FreeOSMemory", gm_rep_mib(retained), gm_rep_mib(r->go_heap_in_use), gm_rep_mib(lazy));
+		else
+			snprintf(buf, sizeof buf, "%.1f MiB of Go heap is free but still retained (not returned to the OS; "
+				 "in use: %.1f MiB); the background scavenger returns it slowly: set GOMEMLIMIT or call "
+				 "debug.FreeOSMemory", gm_rep_mib(r->go_heap_free_retained), gm_rep_mib(r->go_heap_in_use));
+		gm_rep_add_finding(r, "scavenger_retention", (uint64_t)retained, buf);
 	}
 	if (r->go_inuse_first >= 0 && r->go_heap_in_use - r->go_inuse_first >= 32 * (int64_t)GM_MIB &&
 	    r->go_heap_in_use >= r->go_inuse_first * 3 / 2) {

@@ -48,6 +48,13 @@ struct gm_rep_stack {
 	uint32_t grow_ticks;    /* samples at which live_bytes had grown since the previous */
 	uint32_t shrink_ticks;  /* samples at which it had shrunk */
 	uint64_t madv_bytes[2]; /* bytes released by madvise here: [0] DONTNEED, [1] FREE */
+	int madv_raw;           /* some of those came from the Go runtime's raw syscall (origin GO_RAW) */
+	uint64_t mmaps;         /* successful mmaps made here (origin libc) */
+	uint64_t mmap_bytes;    /* their total length (page-rounded) */
+	uint64_t map_bytes;     /* live direct C anonymous mappings made here: bytes (set by the analysis) */
+	uint64_t map_count;     /* ... their number (a mapping split by a partial munmap counts twice) */
+	uint64_t map_win_bytes; /* map_bytes of mappings made inside the window */
+	uint64_t map_win_count; /* their number */
 	int8_t cls;             /* classification (enum gm_rep_stack_cls), -1 not yet */
 };
 
@@ -57,6 +64,7 @@ struct gm_rep_map {
 	uint32_t stack;         /* stack index of the call that made it */
 	int32_t prot, flags, fd;/* as mapped (prot updated by mprotect) */
 	uint8_t origin;         /* enum gm_origin */
+	uint8_t in_window;      /* made inside the --from window */
 };
 
 /* One live malloc block (open-addressing table slot; ptr 0 = empty). */
@@ -103,6 +111,9 @@ struct gm_rep_result {
 	int64_t rss, c_heap_live, c_allocator_retained, c_mmap, go_heap_in_use,
 		go_heap_free_retained, go_heap_released, go_runtime_other, file, lazyfree, shmem,
 		unattributed;       /* bytes at the end (-1 unknown) */
+	int64_t go_heap_lazyfree;              /* Go heap bytes released with MADV_FREE still in RSS (LazyFree,
+						  bounded by the runtime's MADV_FREE releases; -1 unknown) */
+	uint64_t released_free_go;             /* bytes the Go runtime released with MADV_FREE */
 	uint64_t releases[GM_TRIG_COUNT];       /* bytes released by madvise per trigger */
 	uint64_t released_dontneed, released_free; /* ... by advice */
 	uint64_t go_runtime_mapped, go_heap_mapped; /* virtual bytes of live runtime mappings */
@@ -200,6 +211,20 @@ struct gm_sym_result gm_rep_symbolize(struct gm_rep_model *m, const struct gm_re
 static inline uint64_t gm_rep_est(double v)
 {
 	return v > 0 ? (uint64_t)(v + 0.5) : 0;
+}
+/* A leak suspect's live bytes and count: malloc blocks (weighted) plus live direct C mappings. */
+static inline uint64_t gm_rep_suspect_bytes(const struct gm_rep_stack *st, int win)
+{
+	return gm_rep_est(win ? st->est_win_bytes : st->est_live_bytes) + (win ? st->map_win_bytes : st->map_bytes);
+}
+static inline uint64_t gm_rep_suspect_count(const struct gm_rep_stack *st, int win)
+{
+	return gm_rep_est(win ? st->est_win_count : st->est_live_count) + (win ? st->map_win_count : st->map_count);
+}
+/* What a suspect holds: "malloc" (blocks), "mmap" (mappings) or "malloc+mmap". */
+static inline const char *gm_rep_suspect_kind(const struct gm_rep_stack *st)
+{
+	return !st->map_count ? "malloc" : st->live_count ? "malloc+mmap" : "mmap";
 }
 /* A stack's frames. */
 static inline const uint64_t *gm_rep_stack_frames(const struct gm_rep_proc *p, const struct gm_rep_stack *s)

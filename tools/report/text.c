@@ -114,13 +114,23 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	int win = m->opts.from > 0;
 	for (int i = 0; i < r->nsuspects && i < m->opts.top; i++) {
 		const struct gm_rep_stack *st = &p->stacks[r->suspects[i]];
-		uint64_t n = gm_rep_est(win ? st->est_win_count : st->est_live_count);
-		fprintf(o, "  #%d %s in %s%" PRIu64 " block%s (%s%" PRIu64 " allocated, %" PRIu64 " freed; first %.2f s, last %.2f s)%s\n",
-			i + 1, gm_txt_size(b, sizeof b, (int64_t)gm_rep_est(win ? st->est_win_bytes : st->est_live_bytes), ap),
-			p->sample_bytes ? "~" : "", n, n == 1 ? "" : "s", p->sample_bytes ? "~" : "",
-			gm_rep_est(st->est_allocs), p->sample_bytes ? gm_rep_est(st->est_allocs - st->est_live_count) : st->frees,
-			gm_txt_secs(m, st->first_ts), gm_txt_secs(m, st->last_ts),
-			st->grow_ticks >= 2 && st->shrink_ticks == 0 ? " growing" : "");
+		if (!st->live_count && st->map_count) { /* only mappings */
+			uint64_t n = win ? st->map_win_count : st->map_count;
+			fprintf(o, "  #%d %s in %" PRIu64 " C mapping%s never unmapped (%" PRIu64 " mmap%s, %" PRIu64
+				" unmapped; first %.2f s, last %.2f s)\n",
+				i + 1, gm_txt_size(b, sizeof b, (int64_t)gm_rep_suspect_bytes(st, win), ap), n, n == 1 ? "" : "s",
+				st->mmaps, st->mmaps == 1 ? "" : "s", st->mmaps > st->map_count ? st->mmaps - st->map_count : 0,
+				gm_txt_secs(m, st->first_ts), gm_txt_secs(m, st->last_ts));
+		} else {
+			uint64_t n = gm_rep_est(win ? st->est_win_count : st->est_live_count);
+			fprintf(o, "  #%d %s in %s%" PRIu64 " block%s (%s%" PRIu64 " allocated, %" PRIu64 " freed; first %.2f s, last %.2f s)%s%s\n",
+				i + 1, gm_txt_size(b, sizeof b, (int64_t)gm_rep_suspect_bytes(st, win), ap),
+				p->sample_bytes ? "~" : "", n, n == 1 ? "" : "s", p->sample_bytes ? "~" : "",
+				gm_rep_est(st->est_allocs), p->sample_bytes ? gm_rep_est(st->est_allocs - st->est_live_count) : st->frees,
+				gm_txt_secs(m, st->first_ts), gm_txt_secs(m, st->last_ts),
+				st->grow_ticks >= 2 && st->shrink_ticks == 0 ? " growing" : "",
+				st->map_count ? " and C mappings" : "");
+		}
 		const uint64_t *fr = gm_rep_stack_frames(p, st);
 		for (uint32_t k = 0; k < st->depth; k++) {
 			struct gm_sym_result sr = gm_rep_symbolize(m, p, fr[k]);
