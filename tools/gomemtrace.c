@@ -18,7 +18,8 @@ static const char gm_main_usage_text[] =
 	"                                         tracer preloaded; see gomemtrace record --help\n"
 	"  preload-path                           print the absolute path of libgomemtrace.so\n"
 	"                                         (for your own LTTng sessions)\n"
-	"  report TRACE_DIR                       read a trace (the reader; may not be built yet)\n"
+	"  report [options] TRACE_DIR             findings, memory split, leak suspects\n"
+	"                                         (gomemtrace report --help)\n"
 	"  help, --help, -h                       this text\n"
 	"  --version, -V                          the version\n"
 	"See gomemtrace(1).\n";
