@@ -21,5 +21,5 @@ preload_libgomemtrace_la_SOURCES = \
 preload_libgomemtrace_la_CPPFLAGS = $(AM_CPPFLAGS) -DUNW_LOCAL_ONLY -DLTTNG_UST_COMPAT_API_VERSION=1
 preload_libgomemtrace_la_CFLAGS = $(AM_CFLAGS) $(LTTNG_UST_CFLAGS) $(UNWIND_CFLAGS) \
 	-fvisibility=hidden -fno-omit-frame-pointer
-preload_libgomemtrace_la_LIBADD = common/libgmcommon.la $(LTTNG_UST_LIBS) $(UNWIND_LIBS) -ldl -lpthread -lm
+preload_libgomemtrace_la_LIBADD = common/libgmcommon.la $(LTTNG_UST_LIBS) $(UNWIND_LIBS) -ldl -lpthread
 preload_libgomemtrace_la_LDFLAGS = -module -avoid-version -shared -no-undefined -Wl,-z,nodelete
