@@ -67,8 +67,6 @@ int gm_gotrap_find_sites(const uint8_t *code, size_t len, uint32_t nr, uint32_t 
 #include "preload/sampler.h"
 #include "preload/stack.h"
 
-extern void *gm_dlsym(void *handle, const char *name) __asm__("dlsym");
-
 /* ---- raw syscalls (no errno, no libc, async-signal-safe) ---- */
 
 static long gm_gotrap_sys6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)

@@ -26,10 +26,6 @@
 #include "preload/sampling.h"
 #include "preload/stack.h"
 
-/* glibc declares dlsym "leaf", which is false for an interposer: gcc may then move stores
- * across the call. This alias of the same symbol carries no such attribute. */
-extern void *gm_dlsym(void *handle, const char *name) __asm__("dlsym");
-
 /* ---- the real functions --------------------------------------------------------------- */
 
 /* Written once by gm_malloc_resolve() (any thread; racing writers store the same values). */

@@ -20,8 +20,6 @@
 #include "preload/guard.h"
 #include "preload/stack.h"
 
-extern void *gm_dlsym(void *handle, const char *name) __asm__("dlsym");
-
 /* Resolved lazily by the first call of each hook (racing threads store the same value). */
 static struct {
 	void *(*mmap)(void *, size_t, int, int, int, off_t);

@@ -11,8 +11,6 @@
 #include "preload/export.h"
 #include "preload/guard.h"
 
-extern void *gm_dlsym(void *handle, const char *name) __asm__("dlsym");
-
 /* What the trampoline needs; allocated by the creator, freed by the new thread. */
 struct gm_thread_start {
 	void *(*fn)(void *); /* the real start routine */
