@@ -53,24 +53,35 @@ gm_go_build() {
 		"$go" build -o "$out" "$@" .) || gm_fail "go $ver build of $src failed"
 }
 
-# gm_trace OUTDIR -- CMD...: run CMD under its own LTTng session with the preload; the trace
-# goes to OUTDIR; the command's exit status is returned; stdout/stderr pass through.
-gm_trace() {
-	local out=$1; shift; [ "$1" = -- ] && shift
-	local s="gm-$GM_TEST_NAME-$$-${#GM_SESSIONS[@]}"
+# gm_session_start OUTDIR: create and start a session of this test writing to OUTDIR (the
+# events and contexts gomemtrace record uses; per-CPU sub-buffers of GM_SUBBUF, default 4M);
+# sets GM_SESSION to its name. gm_session_stop stops and destroys it.
+gm_session_start() {
+	GM_SESSION="gm-$GM_TEST_NAME-$$-${#GM_SESSIONS[@]}"
+	local s=$GM_SESSION
 	gm_sessiond
 	GM_SESSIONS+=("$s")
-	"$GM_LTTNG" create "$s" -o "$out" >/dev/null || gm_fail "lttng create"
+	"$GM_LTTNG" create "$s" -o "$1" >/dev/null || gm_fail "lttng create"
 	"$GM_LTTNG" enable-channel -u -s "$s" --subbuf-size="${GM_SUBBUF:-4M}" --num-subbuf=8 gmch >/dev/null
 	"$GM_LTTNG" enable-event -u -s "$s" -c gmch 'gomemtrace:*' >/dev/null
 	"$GM_LTTNG" enable-event -u -s "$s" -c gmch 'lttng_ust_statedump:*' >/dev/null
 	"$GM_LTTNG" enable-event -u -s "$s" -c gmch 'lttng_ust_lib:*' >/dev/null
 	"$GM_LTTNG" add-context -u -s "$s" -c gmch -t vpid -t vtid -t procname >/dev/null
 	"$GM_LTTNG" start "$s" >/dev/null
+}
+gm_session_stop() {
+	"$GM_LTTNG" stop "$GM_SESSION" >/dev/null
+	"$GM_LTTNG" destroy "$GM_SESSION" >/dev/null
+}
+
+# gm_trace OUTDIR -- CMD...: run CMD under its own LTTng session with the preload; the trace
+# goes to OUTDIR; the command's exit status is returned; stdout/stderr pass through.
+gm_trace() {
+	local out=$1; shift; [ "$1" = -- ] && shift
+	gm_session_start "$out"
 	local rc=0
 	LD_PRELOAD="$GM_PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" "$@" || rc=$?
-	"$GM_LTTNG" stop "$s" >/dev/null
-	"$GM_LTTNG" destroy "$s" >/dev/null
+	gm_session_stop
 	return $rc
 }
 

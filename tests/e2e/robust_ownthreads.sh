@@ -9,15 +9,9 @@ gm_sessiond
 LD_PRELOAD="$GM_PRELOAD" GOMEMTRACE_SAMPLE_MS=100 "$churn" threads 1 100000000 >/dev/null &
 pid=$!
 sleep 0.5
-s="gm-ownthreads-$$"
-GM_SESSIONS+=("$s")
-"$GM_LTTNG" create "$s" -o "$GM_SCRATCH/trace" >/dev/null
-"$GM_LTTNG" enable-channel -u -s "$s" --subbuf-size=64K --num-subbuf=4 c >/dev/null
-"$GM_LTTNG" enable-event -u -s "$s" -c c 'gomemtrace:*' >/dev/null
-"$GM_LTTNG" add-context -u -s "$s" -c c -t vpid -t procname >/dev/null
-"$GM_LTTNG" start "$s" >/dev/null
+GM_SUBBUF=64K gm_session_start "$GM_SCRATCH/trace"
 sleep 0.5
-"$GM_LTTNG" stop "$s" >/dev/null
+gm_session_stop
 kill "$pid"; wait "$pid" 2>/dev/null || true
 GM_ALLOW_DISCARDS=1 gm_events "$GM_SCRATCH/trace" | grep "vpid = $pid," >"$GM_SCRATCH/ev.txt" || true
 prog=$(gm_count "$GM_SCRATCH/ev.txt" 'gomemtrace:(malloc|realloc|free): .*procname = "churn"')
