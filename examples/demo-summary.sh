@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# demo-summary.sh: a STOP-GAP summary of a gomemtrace trace, computed from babeltrace2's text
-# output, until `gomemtrace report` (the real reader) lands. It prints:
+# demo-summary.sh: a summary of a gomemtrace trace computed from babeltrace2's text output,
+# independently of `gomemtrace report` (a cross-check of the trace; tests/e2e/record_trace.sh
+# runs it). It prints:
 #   - events per type (and what the tracer discarded, as babeltrace2 reports it),
 #   - per process: C bytes still allocated at the end of the trace (malloc/calloc/realloc/
 #     memalign... minus free), i.e. leaked or not yet freed when the program exited,
@@ -23,7 +24,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 "$bt" "$trace" >"$tmp/events" 2>"$tmp/bt.err" || { echo "babeltrace2 cannot read $trace:" >&2; head -3 "$tmp/bt.err" >&2; exit 1; }
 
-echo "== gomemtrace stop-gap summary (raw trace via babeltrace2; gomemtrace report will replace it) =="
+echo "== gomemtrace raw-trace summary (via babeltrace2; gomemtrace report gives the findings) =="
 echo "trace: $trace"
 
 root=""
@@ -148,5 +149,5 @@ while IFS=$'\t' read -r bytes blocks addrs; do
 	fi
 done <"$tmp/top"
 echo ""
-echo "(stop-gap: raw addresses map to binaries through the lttng_ust_statedump events; the coming"
-echo " \`gomemtrace report\` symbolizes them and tells cgo leaks from Go heap and scavenger retention.)"
+echo "(raw addresses map to binaries through the lttng_ust_statedump events; \`gomemtrace report\`"
+echo " symbolizes them and tells cgo leaks from Go heap and scavenger retention.)"

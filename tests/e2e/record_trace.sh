@@ -2,7 +2,7 @@
 # `gomemtrace record` on examples/cgoleak, every Go version configured: exit 0, the program's
 # ground-truth line, a readable trace without discards holding the program's C.malloc(1024)
 # calls under its own vpid, the statedump of its binary and of the preloaded lttng-ust helper
-# libraries, the session destroyed afterwards; and the stop-gap summary (examples/demo-summary.sh)
+# libraries, the session destroyed afterwards; and the raw-trace summary (examples/demo-summary.sh)
 # finds at least the bytes the program says it leaked.
 . "$(dirname "$0")/lib.sh"
 gm_sessiond
@@ -47,7 +47,7 @@ for v in $GM_GO_VERSIONS; do
 	last=$v
 done
 
-# The stop-gap summary of the last trace: the live C bytes of the process cover what it leaked.
+# The raw-trace summary of the last trace: the live C bytes of the process cover what it leaked.
 d="$GM_SCRATCH/$last"
 GM_BABELTRACE2="$GM_BABELTRACE2" GM_SUMMARY_BIN="$d/cgoleak" GM_SUMMARY_GO="$(gm_go "$last")" \
 	bash "$GM_TOP_SRCDIR/examples/demo-summary.sh" "$d/trace" >"$d/summary" || gm_fail "demo-summary.sh failed"
