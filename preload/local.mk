@@ -18,7 +18,8 @@ preload_libgomemtrace_la_SOURCES = \
 	preload/gotrap.c preload/gotrap.h \
 	preload/goheap.c preload/goheap.h \
 	preload/sampler.c preload/sampler.h
-preload_libgomemtrace_la_CPPFLAGS = $(AM_CPPFLAGS) -DUNW_LOCAL_ONLY -DLTTNG_UST_COMPAT_API_VERSION=1
+preload_libgomemtrace_la_CPPFLAGS = $(AM_CPPFLAGS) -DUNW_LOCAL_ONLY -DLTTNG_UST_COMPAT_API_VERSION=1 \
+	-DLTTNG_UST_TRACEPOINT_HIDDEN_DEFINITION
 preload_libgomemtrace_la_CFLAGS = $(AM_CFLAGS) $(LTTNG_UST_CFLAGS) $(UNWIND_CFLAGS) \
 	-fvisibility=hidden -fno-omit-frame-pointer
 preload_libgomemtrace_la_LIBADD = common/libgmcommon.la $(LTTNG_UST_LIBS) $(UNWIND_LIBS) -ldl -lpthread

@@ -105,46 +105,138 @@ __attribute__((constructor(101))) static void gm_malloc_init(void)
 }
 
 /* ---- reporting ------------------------------------------------------------------------- */
+/* A hook has three speeds. Event disabled (no session): one load and a branch, then a tail
+ * call to libc — nothing else runs, not even the guard. Enabled but the call not sampled: the
+ * guard, libc, a per-thread countdown (malloc side) or a 64 KiB filter probe (free side).
+ * Recorded: a cold out-of-line gm_report_* function computes the stack and writes the event,
+ * so the two fast paths carry no stack buffer and no spills. */
 
-/* Emit `event` with a stack when it is enabled and `record` (evaluated only then) holds;
- * `...` are the event's fields before origin. */
-#define GM_REPORT_IF(event, record, stack_wanted, ...)                                           \
-	do {                                                                                     \
-		if (lttng_ust_tracepoint_enabled(gomemtrace, event) && gm_config.trace_malloc && \
-		    gm_guard_reportable(__builtin_return_address(0)) && (record)) {               \
-			int gm_saved = errno;                                                    \
-			uint64_t gm_st[GM_STACK_DEPTH_MAX];                                      \
-			uint32_t gm_d = 0;                                                       \
-			gm_guard_thread_check();                                                 \
-			if (stack_wanted)                                                        \
-				gm_d = gm_stack_capture(gm_st, gm_config.stack_depth, 0);        \
-			lttng_ust_do_tracepoint(gomemtrace, event, __VA_ARGS__, GM_ORIGIN_LIBC,  \
-						gm_st, gm_d);                                    \
-			errno = gm_saved;                                                        \
-		}                                                                                \
+/* Is `event` recorded at all right now? */
+#define GM_ON(event) (lttng_ust_tracepoint_enabled(gomemtrace, event) && gm_config.trace_malloc)
+
+/* Emit `event` with a stack (when stack_wanted), from a gm_report_* function called by a hook
+ * whose return address is `caller`; `...` are the event's fields before origin. The stack walk
+ * drops this function's frame and the hook's. errno is kept as libc left it. */
+#define GM_EMIT(event, caller, stack_wanted, ...)                                          \
+	do {                                                                               \
+		int gm_saved = errno;                                                      \
+		uint64_t gm_st[GM_STACK_DEPTH_MAX];                                        \
+		uint32_t gm_d = 0;                                                         \
+		gm_guard_thread_check();                                                   \
+		if (stack_wanted)                                                          \
+			gm_d = gm_stack_capture(gm_st, gm_config.stack_depth, 1);          \
+		lttng_ust_do_tracepoint(gomemtrace, event, __VA_ARGS__, GM_ORIGIN_LIBC,    \
+					gm_st, gm_d);                                      \
+		errno = gm_saved;                                                          \
 	} while (0)
 
-/* An allocation of `size` bytes at p (NULL if it failed): recorded if sampled (sampling.h). */
-#define GM_REPORT(event, p, size, ...) \
-	GM_REPORT_IF(event, gm_sampling_alloc((uintptr_t)(p), (size)), 1, __VA_ARGS__)
+/* Shared opening of gm_report_* for an allocation of `size` bytes at p: not the program's
+ * call, or sampled but the set is full -> nothing to record. */
+static inline bool gm_report_wanted(const void *caller, void *p)
+{
+	if (!gm_guard_reportable(caller))
+		return false;
+	return !gm_sampling_active || !p || gm_sampling_remember((uintptr_t)p);
+}
 
-/* errno of a failed allocation, as libc left it (saved before the tracer ran) */
-#define GM_ERR(p) ((p) ? 0 : gm_saved)
+/* The out-of-line reporters. noinline keeps the hooks' fast paths small; each is called (never
+ * tail-called: the hooks do work after it) so the frame count gm_stack_capture skips holds. */
+#define GM_COLD __attribute__((noinline, cold))
+
+GM_COLD static void gm_report_alloc_size(int which, size_t size, void *p, int err, const void *caller)
+{
+	if (!gm_report_wanted(caller, p))
+		return;
+	if (which == 0)
+		GM_EMIT(malloc, caller, 1, size, (uintptr_t)p, err);
+	else if (which == 1)
+		GM_EMIT(valloc, caller, 1, size, (uintptr_t)p, err);
+	else
+		GM_EMIT(pvalloc, caller, 1, size, (uintptr_t)p, err);
+}
+
+GM_COLD static void gm_report_calloc(size_t nmemb, size_t size, void *p, int err, const void *caller)
+{
+	if (gm_report_wanted(caller, p))
+		GM_EMIT(calloc, caller, 1, nmemb, size, (uintptr_t)p, err);
+}
+
+GM_COLD static void gm_report_alloc_align(int which, size_t align, size_t size, void *p, int err,
+					  const void *caller)
+{
+	if (!gm_report_wanted(caller, p))
+		return;
+	if (which == 0)
+		GM_EMIT(posix_memalign, caller, 1, align, size, (uintptr_t)p, err);
+	else if (which == 1)
+		GM_EMIT(aligned_alloc, caller, 1, align, size, (uintptr_t)p, err);
+	else
+		GM_EMIT(memalign, caller, 1, align, size, (uintptr_t)p, err);
+}
+
+/* free(ptr), before the real free: once freed, another thread may get the same address back
+ * from malloc, and its event must come after this one. */
+GM_COLD static void gm_report_free(void *ptr, const void *caller)
+{
+	if (gm_guard_reportable(caller) && gm_sampling_free((uintptr_t)ptr))
+		GM_EMIT(free, caller, gm_config.free_stacks, (uintptr_t)ptr);
+}
+
+/* After realloc/reallocarray(ptr, nmemb, size) = p, when the event is on and the caller is the
+ * program; `old_rec`: ptr was recorded (always in full mode). Sampling turns one call into
+ * what the reader must see: the new block if it is sampled (with in_ptr only if the old one
+ * was recorded), else a free of a recorded old block. */
+GM_COLD static void gm_report_realloc(void *ptr, size_t nmemb, size_t size, void *p, int old_rec,
+				      int err, int array, const void *caller)
+{
+	uintptr_t in = old_rec ? (uintptr_t)ptr : 0;
+	if (!p && (nmemb && size)) { /* failed: the old block stays */
+		if (ptr && old_rec && gm_sampling_active)
+			gm_sampling_remember((uintptr_t)ptr);
+		if (!old_rec)
+			return;
+	} else if (p && !(gm_sampling_alloc_hit(nmemb * size) &&
+			  (!gm_sampling_active || gm_sampling_remember((uintptr_t)p)))) {
+		if (ptr && old_rec) /* only the old block's end is news */
+			GM_EMIT(free, caller, gm_config.free_stacks, (uintptr_t)ptr);
+		return;
+	} else if (!p && !old_rec) {
+		return; /* realloc(unrecorded, 0): nothing the reader knows */
+	}
+	if (array)
+		GM_EMIT(reallocarray, caller, 1, in, nmemb, size, (uintptr_t)p, err);
+	else
+		GM_EMIT(realloc, caller, 1, in, 1, size, (uintptr_t)p, err);
+}
+
+/* errno of a failed allocation, as libc left it (nothing ran in between) */
+#define GM_ERR(p) ((p) ? 0 : errno)
 
 /* ---- the hooks ------------------------------------------------------------------------- */
+
+/* The body of an allocating hook: `call` is the real call producing `p` of `size` bytes,
+ * `report` the reporter call for a recorded one. */
+#define GM_ALLOC_BODY(event, call, size, report)                   \
+	do {                                                       \
+		if (GM_LIKELY(!GM_ON(event)))                      \
+			return call;                               \
+		if (!gm_guard_enter()) {                           \
+			gm_guard_leave();                          \
+			return call;                               \
+		}                                                  \
+		void *p = call;                                    \
+		if (GM_UNLIKELY(gm_sampling_alloc_hit(size) || !p)) \
+			report;                                    \
+		gm_guard_leave();                                  \
+		return p;                                          \
+	} while (0)
 
 GM_EXPORT void *malloc(size_t size)
 {
 	if (GM_UNLIKELY(!gm_ready()))
 		return gm_boot_alloc(16, size);
-	if (!gm_guard_enter()) {
-		gm_guard_leave();
-		return gm_real.malloc(size);
-	}
-	void *p = gm_real.malloc(size);
-	GM_REPORT(malloc, p, size, size, (uintptr_t)p, GM_ERR(p));
-	gm_guard_leave();
-	return p;
+	GM_ALLOC_BODY(malloc, gm_real.malloc(size), size,
+		      gm_report_alloc_size(0, size, p, GM_ERR(p), __builtin_return_address(0)));
 }
 
 GM_EXPORT void free(void *ptr)
@@ -153,14 +245,14 @@ GM_EXPORT void free(void *ptr)
 		return;
 	if (GM_UNLIKELY(!gm_ready()))
 		return; /* cannot happen: ptr came from the bootstrap buffer */
+	if (GM_LIKELY(!GM_ON(free)) || !gm_sampling_free_maybe((uintptr_t)ptr))
+		return gm_real.free(ptr);
 	if (!gm_guard_enter()) {
 		gm_guard_leave();
 		gm_real.free(ptr);
 		return;
 	}
-	/* Recorded before the real free: once freed, another thread may get the same address
-	 * back from malloc, and its event must come after this one. */
-	GM_REPORT_IF(free, gm_sampling_free((uintptr_t)ptr), gm_config.free_stacks, (uintptr_t)ptr);
+	gm_report_free(ptr, __builtin_return_address(0));
 	gm_real.free(ptr);
 	gm_guard_leave();
 }
@@ -175,51 +267,8 @@ GM_EXPORT void *calloc(size_t nmemb, size_t size)
 		}
 		return gm_boot_alloc(16, n); /* static storage is zeroed */
 	}
-	if (!gm_guard_enter()) {
-		gm_guard_leave();
-		return gm_real.calloc(nmemb, size);
-	}
-	void *p = gm_real.calloc(nmemb, size);
-	GM_REPORT(calloc, p, nmemb * size, nmemb, size, (uintptr_t)p, GM_ERR(p));
-	gm_guard_leave();
-	return p;
-}
-
-/* Is realloc (array = 0) or reallocarray (1) being recorded? */
-static inline int gm_realloc_on(int array, const void *caller)
-{
-	return gm_config.trace_malloc &&
-	       (array ? lttng_ust_tracepoint_enabled(gomemtrace, reallocarray)
-		      : lttng_ust_tracepoint_enabled(gomemtrace, realloc)) &&
-	       gm_guard_reportable(caller);
-}
-
-/* After realloc/reallocarray(ptr, nmemb, size) = p. `on`: the event is recorded and the caller
- * is the program; `old_rec`: ptr was recorded (always in full mode, when on). Sampling turns one call into what the reader must see: the new block if it is
- * sampled (with in_ptr only if the old one was recorded), else a free of a recorded old block. */
-static inline __attribute__((always_inline)) /* inlined: the stack skips no extra frame */
-void gm_realloc_report(void *ptr, size_t nmemb, size_t size, void *p, int on, int old_rec, int err,
-		       int array)
-{
-	if (!on)
-		return;
-	uintptr_t in = old_rec ? (uintptr_t)ptr : 0;
-	if (!p && (nmemb && size)) { /* failed: the old block stays */
-		if (ptr && old_rec && gm_sampling_active)
-			gm_sampling_remember((uintptr_t)ptr);
-		if (!old_rec)
-			return;
-	} else if (p && !gm_sampling_alloc((uintptr_t)p, nmemb * size)) {
-		if (ptr && old_rec) /* only the old block's end is news */
-			GM_REPORT_IF(free, 1, gm_config.free_stacks, (uintptr_t)ptr);
-		return;
-	} else if (!p && !old_rec) {
-		return; /* realloc(unrecorded, 0): nothing the reader knows */
-	}
-	if (array)
-		GM_REPORT_IF(reallocarray, 1, 1, in, nmemb, size, (uintptr_t)p, err);
-	else
-		GM_REPORT_IF(realloc, 1, 1, in, 1, size, (uintptr_t)p, err);
+	GM_ALLOC_BODY(calloc, gm_real.calloc(nmemb, size), nmemb * size,
+		      gm_report_calloc(nmemb, size, p, GM_ERR(p), __builtin_return_address(0)));
 }
 
 /* realloc of a bootstrap block: move it into the real heap (never reported). */
@@ -233,21 +282,36 @@ static void *gm_boot_realloc(void *ptr, size_t size)
 	return p;
 }
 
+/* The body of realloc (array 0) and reallocarray (1): `call` is the real call. Sampling: was
+ * the old block recorded? (forgotten now, remembered again if the call fails) */
+#define GM_REALLOC_BODY(event, call, array)                                                      \
+	do {                                                                                     \
+		if (GM_LIKELY(!GM_ON(event)))                                                    \
+			return call;                                                             \
+		if (!gm_guard_enter()) {                                                         \
+			gm_guard_leave();                                                        \
+			return call;                                                             \
+		}                                                                                \
+		const void *caller = __builtin_return_address(0);                                \
+		if (!gm_guard_reportable(caller)) {                                              \
+			void *q = call;                                                          \
+			gm_guard_leave();                                                        \
+			return q;                                                                \
+		}                                                                                \
+		int old_rec = !ptr || gm_sampling_free((uintptr_t)ptr);                          \
+		void *p = call;                                                                  \
+		int err = p || !(nmemb && size) ? 0 : errno;                                     \
+		gm_report_realloc(ptr, nmemb, size, p, old_rec, err, array, caller);             \
+		gm_guard_leave();                                                                \
+		return p;                                                                        \
+	} while (0)
+
 GM_EXPORT void *realloc(void *ptr, size_t size)
 {
 	if (GM_UNLIKELY(gm_boot_owns(ptr) || !gm_ready()))
 		return ptr && gm_boot_owns(ptr) ? gm_boot_realloc(ptr, size) : gm_boot_alloc(16, size);
-	if (!gm_guard_enter()) {
-		gm_guard_leave();
-		return gm_real.realloc(ptr, size);
-	}
-	/* sampling: was the old block recorded? (forgotten now, remembered again on failure) */
-	int on = gm_realloc_on(0, __builtin_return_address(0));
-	int old_rec = on && (!ptr || gm_sampling_free((uintptr_t)ptr));
-	void *p = gm_real.realloc(ptr, size);
-	gm_realloc_report(ptr, 1, size, p, on, old_rec, p || !size ? 0 : errno, 0);
-	gm_guard_leave();
-	return p;
+	const size_t nmemb = 1;
+	GM_REALLOC_BODY(realloc, gm_real.realloc(ptr, size), 0);
 }
 
 GM_EXPORT void *reallocarray(void *ptr, size_t nmemb, size_t size)
@@ -260,16 +324,7 @@ GM_EXPORT void *reallocarray(void *ptr, size_t nmemb, size_t size)
 		}
 		return realloc(ptr, n);
 	}
-	if (!gm_guard_enter()) {
-		gm_guard_leave();
-		return gm_real.reallocarray(ptr, nmemb, size);
-	}
-	int on = gm_realloc_on(1, __builtin_return_address(0));
-	int old_rec = on && (!ptr || gm_sampling_free((uintptr_t)ptr));
-	void *p = gm_real.reallocarray(ptr, nmemb, size);
-	gm_realloc_report(ptr, nmemb, size, p, on, old_rec, p || !(nmemb && size) ? 0 : errno, 1);
-	gm_guard_leave();
-	return p;
+	GM_REALLOC_BODY(reallocarray, gm_real.reallocarray(ptr, nmemb, size), 1);
 }
 
 GM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
@@ -278,48 +333,42 @@ GM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 		*out = gm_boot_alloc(align, size);
 		return 0;
 	}
+	if (GM_LIKELY(!GM_ON(posix_memalign)))
+		return gm_real.posix_memalign(out, align, size);
 	if (!gm_guard_enter()) {
 		gm_guard_leave();
 		return gm_real.posix_memalign(out, align, size);
 	}
 	int r = gm_real.posix_memalign(out, align, size);
-	GM_REPORT(posix_memalign, r ? NULL : *out, size, align, size, r ? 0 : (uintptr_t)*out, r);
+	void *p = r ? NULL : *out;
+	if (GM_UNLIKELY(gm_sampling_alloc_hit(size) || !p))
+		gm_report_alloc_align(0, align, size, p, r, __builtin_return_address(0));
 	gm_guard_leave();
 	return r;
 }
 
-/* aligned_alloc, memalign: (align, size) -> ptr */
-#define GM_ALIGN_HOOK(name)                                                          \
-	GM_EXPORT void *name(size_t align, size_t size)                              \
-	{                                                                            \
-		if (GM_UNLIKELY(!gm_ready()))                                        \
-			return gm_boot_alloc(align, size);                           \
-		if (!gm_guard_enter()) {                                             \
-			gm_guard_leave();                                            \
-			return gm_real.name(align, size);                            \
-		}                                                                    \
-		void *p = gm_real.name(align, size);                                 \
-		GM_REPORT(name, p, size, align, size, (uintptr_t)p, GM_ERR(p));      \
-		gm_guard_leave();                                                    \
-		return p;                                                            \
+/* aligned_alloc, memalign: (align, size) -> ptr; which: gm_report_alloc_align's selector */
+#define GM_ALIGN_HOOK(name, which)                                                                \
+	GM_EXPORT void *name(size_t align, size_t size)                                           \
+	{                                                                                         \
+		if (GM_UNLIKELY(!gm_ready()))                                                     \
+			return gm_boot_alloc(align, size);                                        \
+		GM_ALLOC_BODY(name, gm_real.name(align, size), size,                              \
+			      gm_report_alloc_align(which, align, size, p, GM_ERR(p),             \
+						    __builtin_return_address(0)));                \
 	}
-GM_ALIGN_HOOK(aligned_alloc)
-GM_ALIGN_HOOK(memalign)
+GM_ALIGN_HOOK(aligned_alloc, 1)
+GM_ALIGN_HOOK(memalign, 2)
 
-/* valloc, pvalloc: (size) -> page-aligned ptr */
-#define GM_PAGE_HOOK(name)                                                           \
-	GM_EXPORT void *name(size_t size)                                            \
-	{                                                                            \
-		if (GM_UNLIKELY(!gm_ready()))                                        \
-			return gm_boot_alloc(4096, size);                            \
-		if (!gm_guard_enter()) {                                             \
-			gm_guard_leave();                                            \
-			return gm_real.name(size);                                   \
-		}                                                                    \
-		void *p = gm_real.name(size);                                        \
-		GM_REPORT(name, p, size, size, (uintptr_t)p, GM_ERR(p));             \
-		gm_guard_leave();                                                    \
-		return p;                                                            \
+/* valloc, pvalloc: (size) -> page-aligned ptr; which: gm_report_alloc_size's selector */
+#define GM_PAGE_HOOK(name, which)                                                                 \
+	GM_EXPORT void *name(size_t size)                                                         \
+	{                                                                                         \
+		if (GM_UNLIKELY(!gm_ready()))                                                     \
+			return gm_boot_alloc(4096, size);                                         \
+		GM_ALLOC_BODY(name, gm_real.name(size), size,                                     \
+			      gm_report_alloc_size(which, size, p, GM_ERR(p),                     \
+						   __builtin_return_address(0)));                 \
 	}
-GM_PAGE_HOOK(valloc)
-GM_PAGE_HOOK(pvalloc)
+GM_PAGE_HOOK(valloc, 1)
+GM_PAGE_HOOK(pvalloc, 2)

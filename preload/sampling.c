@@ -30,6 +30,19 @@ static __thread uint64_t gm_sampling_rng __attribute__((tls_model("initial-exec"
 static _Atomic uintptr_t *gm_set;      /* the slots; written once by init */
 static atomic_uint_fast64_t gm_dropped; /* sampled blocks not remembered: set full */
 
+_Atomic uint8_t gm_sampling_filter[1u << GM_SAMPLING_FILTER_BITS];
+
+/* Add d (+1 or -1) to p's filter counter; 255 is sticky. */
+static void gm_filter_add(uintptr_t p, int d)
+{
+	_Atomic uint8_t *c = &gm_sampling_filter[gm_sampling_filter_hash(p)];
+	uint8_t v = atomic_load_explicit(c, memory_order_relaxed);
+	while (v != 255 && !(d < 0 && v == 0) &&
+	       !atomic_compare_exchange_weak_explicit(c, &v, (uint8_t)(v + d), memory_order_relaxed,
+						      memory_order_relaxed))
+		;
+}
+
 static inline size_t gm_set_hash(uintptr_t p)
 {
 	return (size_t)(((uint64_t)p >> 4) * 0x9E3779B97F4A7C15ULL >> (64 - GM_SET_BITS));
@@ -44,8 +57,10 @@ bool gm_sampling_remember(uintptr_t p)
 		_Atomic uintptr_t *slot = &gm_set[(h + i) & (GM_SET_SLOTS - 1)];
 		uintptr_t v = atomic_load_explicit(slot, memory_order_relaxed);
 		if ((v == GM_SET_EMPTY || v == GM_SET_TOMB) &&
-		    atomic_compare_exchange_strong(slot, &v, p))
+		    atomic_compare_exchange_strong(slot, &v, p)) {
+			gm_filter_add(p, +1); /* before the block reaches the program */
 			return true;
+		}
 	}
 full:
 	atomic_fetch_add_explicit(&gm_dropped, 1, memory_order_relaxed);
@@ -62,8 +77,12 @@ bool gm_sampling_forget(uintptr_t p)
 		uintptr_t v = atomic_load_explicit(slot, memory_order_relaxed);
 		if (v == GM_SET_EMPTY)
 			return false;
-		if (v == p)
-			return atomic_compare_exchange_strong(slot, &v, GM_SET_TOMB);
+		if (v == p) {
+			if (!atomic_compare_exchange_strong(slot, &v, GM_SET_TOMB))
+				return false;
+			gm_filter_add(p, -1);
+			return true;
+		}
 	}
 	return false;
 }

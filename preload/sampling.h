@@ -35,20 +35,41 @@ bool gm_sampling_forget(uintptr_t p);
 /* Sampled allocations not recorded because the set was full (for proc_info). */
 uint64_t gm_sampling_dropped(void);
 
-/* Is an allocation of `size` bytes at p (0: a failed call) to be recorded? Remembers it. */
-static inline bool gm_sampling_alloc(uintptr_t p, size_t size)
+/* Counting filter in front of the set: one saturating 8-bit counter per hash of a block
+ * address, the number of live sampled blocks with that hash (255: sticky, always "maybe").
+ * 64 KiB, so the free path probes a cache-resident byte instead of the 16 MiB set. Any thread
+ * updates it with CAS (only when a sampled block is added or removed); read relaxed. */
+#define GM_SAMPLING_FILTER_BITS 16
+extern _Atomic uint8_t gm_sampling_filter[1u << GM_SAMPLING_FILTER_BITS];
+
+static inline size_t gm_sampling_filter_hash(uintptr_t p)
 {
-	if (!gm_sampling_active || !p || size >= gm_config.sample_big)
-		return !gm_sampling_active || !p || gm_sampling_remember(p);
+	return (size_t)(((uint64_t)p >> 4) * 0xff51afd7ed558ccdULL >> (64 - GM_SAMPLING_FILTER_BITS));
+}
+
+/* Is an allocation of `size` bytes to be recorded? Counts it against this thread's budget.
+ * Always true when not sampling and for allocations of sample_big bytes or more. The caller
+ * then remembers the block (gm_sampling_remember) before recording it. */
+static inline bool gm_sampling_alloc_hit(size_t size)
+{
+	if (!gm_sampling_active || size >= gm_config.sample_big)
+		return true;
 	gm_sampling_left -= (int64_t)size;
 	if (GM_LIKELY(gm_sampling_left > 0))
 		return false;
-	return gm_sampling_draw(size) && gm_sampling_remember(p);
+	return gm_sampling_draw(size);
 }
 
-/* Is the free of p to be recorded? */
+/* Might p be a sampled block? false: certainly not (its free is not recorded). */
+static inline bool gm_sampling_free_maybe(uintptr_t p)
+{
+	return !gm_sampling_active ||
+	       __atomic_load_n(&gm_sampling_filter[gm_sampling_filter_hash(p)], __ATOMIC_RELAXED) != 0;
+}
+
+/* Is the free of p to be recorded? Forgets p. */
 static inline bool gm_sampling_free(uintptr_t p)
 {
-	return !gm_sampling_active || gm_sampling_forget(p);
+	return !gm_sampling_active || (gm_sampling_free_maybe(p) && gm_sampling_forget(p));
 }
 #endif

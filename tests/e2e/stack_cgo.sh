@@ -43,6 +43,11 @@ for v in $GM_GO_VERSIONS; do
 		frames "$GM_SCRATCH/ev" 'gomemtrace:malloc: .*size = 1001,' "$bin" "$go" $kind >"$GM_SCRATCH/fr"
 		in_order "$GM_SCRATCH/fr" main._Cfunc_cwrap main.leakHere main.main \
 			|| { cat "$GM_SCRATCH/fr"; gm_fail "Go $v $kind: C.malloc stack does not reach main.leakHere"; }
+		# innermost frames: malloc's caller (cwrap, or the cgo wrapper it is inlined into; no
+		# name in a stripped binary), then asmcgocall - no tracer frame kept, none skipped
+		want='(^|_)cwrap'; [ $kind = stripped ] && want='(^|_)cwrap|^[?]'
+		head -n 2 "$GM_SCRATCH/fr" | tr '\n' ' ' | grep -Eq "($want) runtime[.]asmcgocall " \
+			|| { cat "$GM_SCRATCH/fr"; gm_fail "Go $v $kind: innermost frame is not malloc's caller"; }
 		gm_note "Go $v $kind: malloc stack: $(tr '\n' ' ' <"$GM_SCRATCH/fr")"
 		if grep -q 'gomemtrace:madvise: .*origin = 1' "$GM_SCRATCH/ev"; then
 			frames "$GM_SCRATCH/ev" 'gomemtrace:madvise: .*arg = 4, .*origin = 1.*_stack_length = [1-9]' \
