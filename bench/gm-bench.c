@@ -13,7 +13,7 @@
  * its mode is skipped in later rounds; the table says so.
  *
  * usage: gm-bench --builddir DIR --bindir DIR [--runs N] [--workloads a,b,c] [--scratch DIR]
- *                 [--timeout-factor F] [--min-timeout S] [--no-count]
+ *                 [--timeout-factor F] [--min-timeout S] [--no-count] [--modes unsfhw]
  * Single-threaded. Not part of `make check`: timings are not asserted anywhere. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -106,7 +106,11 @@ static struct {
 	double timeout_factor;  /* timeout = factor * untraced warm-up wall ... */
 	double min_timeout;     /* ... but at least this many seconds */
 	bool count;             /* count events on round 1 */
-} gm_bench_opt = { NULL, NULL, NULL, "abc", 5, 60, 20, true };
+	const char *modes;      /* mode letters to run (gm_bench_mode_letters; untraced always) */
+} gm_bench_opt = { NULL, NULL, NULL, "abc", 5, 60, 20, true, "unsfhw" };
+
+/* --modes letters, in enum order: untraced, no session, sampled, full, heaptrack, wrapper */
+static const char gm_bench_mode_letters[M_COUNT + 1] = "unsfhw";
 
 static struct gm_bench_cell gm_bench_cells[GM_BENCH_NWORK][M_COUNT];
 static volatile sig_atomic_t gm_bench_interrupted; /* SIGINT/SIGTERM seen (handler writes) */
@@ -417,6 +421,8 @@ static double gm_bench_median(const struct gm_bench_cell *c, size_t off)
 
 static bool gm_bench_mode_applies(size_t wi, enum gm_bench_mode m)
 {
+	if (m != M_UNTRACED && !strchr(gm_bench_opt.modes, gm_bench_mode_letters[m]))
+		return false;
 	return m < M_HEAPTRACK || gm_bench_workloads[wi].others;
 }
 
@@ -502,6 +508,7 @@ int main(int argc, char **argv)
 		{ "timeout-factor", required_argument, NULL, 'f' },
 		{ "min-timeout", required_argument, NULL, 't' },
 		{ "no-count", no_argument, NULL, 'n' },
+		{ "modes", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -515,9 +522,12 @@ int main(int argc, char **argv)
 		case 'f': gm_bench_opt.timeout_factor = atof(optarg); break;
 		case 't': gm_bench_opt.min_timeout = atof(optarg); break;
 		case 'n': gm_bench_opt.count = false; break;
+		case 'm': gm_bench_opt.modes = optarg; break;
 		default:
 			fprintf(stderr, "usage: gm-bench --builddir DIR --bindir DIR [--runs N] [--workloads abc] "
-					"[--scratch DIR] [--timeout-factor F] [--min-timeout S] [--no-count]\n");
+					"[--scratch DIR] [--timeout-factor F] [--min-timeout S] [--no-count]\n"
+					"                [--modes unsfhw]  (untraced, no session, sampled, full, "
+					"heaptrack, lttng-ust libc wrapper)\n");
 			return 2;
 		}
 	}

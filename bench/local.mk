@@ -1,6 +1,7 @@
 # bench/: `make bench`, overhead of the tracer against the untraced program (issue 5).
 # Not part of `make check` (timings are measured, never asserted). Quick run:
-#   make bench BENCH_RUNS=3 BENCH_WORKLOADS=a
+#   make bench BENCH_RUNS=3 BENCH_WORKLOADS=a BENCH_MODES=uns   (modes: untraced, no session,
+#   sampled, full, heaptrack, lttng-ust libc wrapper; untraced always runs)
 # The driver (bench/gm-bench) and the trace event counter (bench/gm-bench-count) are built only
 # by `make bench`; the Go workloads of bench/workloads/ with $(BENCH_GO), cgo on, GOPATH mode
 # (workload c uses Debian's go-sqlite3 from /usr/share/gocode and the system libsqlite3).
@@ -9,6 +10,7 @@ BENCH_WORKLOADS = abc
 BENCH_GO = /usr/lib/go-1.23/bin/go
 BENCH_GOPATH = /usr/share/gocode
 BENCH_FLAGS =
+BENCH_MODES = unsfhw
 BENCH_WORKLOAD_NAMES = cchurn goheap sqlite
 
 EXTRA_PROGRAMS = bench/gm-bench bench/gm-bench-count
@@ -31,7 +33,7 @@ bench-workloads:
 
 bench: all bench/gm-bench$(EXEEXT) bench/gm-bench-count$(EXEEXT) bench-workloads
 	$(abs_top_builddir)/bench/gm-bench --builddir '$(abs_top_builddir)' --bindir '$(abs_top_builddir)/bench' \
-		--runs '$(BENCH_RUNS)' --workloads '$(BENCH_WORKLOADS)' $(BENCH_FLAGS)
+		--runs '$(BENCH_RUNS)' --workloads '$(BENCH_WORKLOADS)' --modes '$(BENCH_MODES)' $(BENCH_FLAGS)
 
 clean-local: clean-bench
 clean-bench:

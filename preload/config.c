@@ -20,7 +20,7 @@ struct gm_config gm_config = {
 	.trace_madvise = true,
 	.go_chunks = true,
 	.debug = false,
-	.sample_bytes = 0,
+	.sample_bytes = 512 * 1024, /* like Go's MemProfileRate */
 	.sample_big = 1 << 20,
 };
 

@@ -76,7 +76,7 @@ static const char gm_record_usage_text[] =
 	"      --no-go-trap       do not catch the Go runtime's raw syscalls (GOMEMTRACE_GO_TRAP=0)\n"
 	"      --families LIST    comma list of malloc, mmap, madvise (GOMEMTRACE_FAMILIES)\n"
 	"      --sample-bytes N   production mode: record C allocations sampled every N bytes on\n"
-	"                         average, 0 = all (GOMEMTRACE_SAMPLE_BYTES, default 0)\n"
+	"                         average, 0 = all (GOMEMTRACE_SAMPLE_BYTES, default 524288)\n"
 	"      --sample-big N     always record allocations of N bytes or more\n"
 	"                         (GOMEMTRACE_SAMPLE_BIG, default 1048576)\n"
 	"      --no-go-chunks     no per-chunk Go heap page states (GOMEMTRACE_GO_CHUNKS=0)\n"

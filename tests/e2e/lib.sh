@@ -12,6 +12,9 @@ set -euo pipefail
 : "${GM_LTTNG:=lttng}"
 : "${GM_LTTNG_SESSIOND:=lttng-sessiond}"
 : "${GM_BABELTRACE2:=babeltrace2}"
+# The tests count events exactly: every allocation recorded unless a test asks for sampling
+# (the tracer's default is GOMEMTRACE_SAMPLE_BYTES=524288; tests/e2e/sampling.sh checks it).
+export GOMEMTRACE_SAMPLE_BYTES=0
 GM_PRELOAD="$GM_TOP_BUILDDIR/preload/.libs/libgomemtrace.so"
 GM_TOOL="$GM_TOP_BUILDDIR/tools/gomemtrace"
 GM_TEST_NAME=$(basename "$0" .sh)

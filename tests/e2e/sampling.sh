@@ -4,7 +4,8 @@
 # 64 KiB, the trace must (1) hold far fewer allocation events than calls, (2) hold a free
 # only for a block whose allocation it holds, (3) give unbiased estimates: sum of size /
 # (1 - exp(-size/mean)) over recorded allocations within 10 % of the bytes allocated, and
-# over the blocks still live within 10 % of the bytes leaked. Full mode stays exact.
+# over the blocks still live within 10 % of the bytes leaked. Full mode stays exact. And the
+# default, with GOMEMTRACE_SAMPLE_BYTES unset, under `gomemtrace record`: sampled at 512 KiB.
 . "$(dirname "$0")/lib.sh"
 churn="$GM_TOP_BUILDDIR/tests/data/robust/churn"
 N=100000 MEAN=65536
@@ -47,4 +48,15 @@ for mean in 0 $MEAN; do
 		within "$est_live" "$live" 10 || gm_fail "sampled: live estimate $est_live vs $live"
 	fi
 done
+# The default: neither the environment nor record's options say anything.
+gm_sessiond
+env -u GOMEMTRACE_SAMPLE_BYTES "$GM_TOOL" record -q --session "gm-sampling-$$-default" \
+	-o "$GM_SCRATCH/tdef" -- "$churn" leak $N >"$GM_SCRATCH/out" 2>"$GM_SCRATCH/err" \
+	|| { cat "$GM_SCRATCH/err"; gm_fail "default: record failed"; }
+gm_events "$GM_SCRATCH/tdef" | grep 'procname = "churn"' >"$GM_SCRATCH/ev"
+grep -q "gomemtrace:proc_info: .*sample_bytes = 524288," "$GM_SCRATCH/ev" \
+	|| gm_fail "default: proc_info does not say sample_bytes = 524288"
+read -r n _ < <(estimate "$GM_SCRATCH/ev" 524288)
+gm_note "default (512 KiB): $n allocation events for $N calls"
+[ "$n" -gt 0 ] && [ "$n" -lt $((N / 20)) ] || gm_fail "default: $n allocation events, expected a few hundred"
 echo "PASS: sampling"
