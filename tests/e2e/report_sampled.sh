@@ -40,6 +40,9 @@ for mode in 0 65536; do
 			|| gm_fail "full: c_heap_live $got, churn says live=$live (want within 64 KiB above)"
 		jq -e '.approximate == false and .sampled_allocations == 0' "$d/p.json" >/dev/null \
 			|| gm_fail "full: marked approximate or sampled"
+		jq -e '.leak_suspects_bytes_stderr == 0 and .final.c_heap_live_stderr == 0 and
+			all(.leak_suspects[]; .bytes_stderr == 0)' "$d/p.json" >/dev/null \
+			|| gm_fail "full: a standard error that is not 0"
 		full_sites=$(sites "$d/p.json")
 		full_events=$(jq .events "$d/p.json")
 	else
@@ -51,6 +54,17 @@ for mode in 0 65536; do
 			|| gm_fail "sampled: not marked approximate / sampled"
 		grep -q 'estimated from sampled allocations (1 in ~65536 bytes' "$d/text" \
 			|| gm_fail "sampled: the text does not say the figures are estimated"
+		# the standard errors: present, small against the estimate, and consistent with the
+		# truth (|estimate - truth| within 4 of them: fails about once in 16000 runs)
+		se=$(jq .leak_suspects_bytes_stderr "$d/p.json")
+		gm_note "sampled: leak suspects $sus, standard error $se, truth $live"
+		awk -v se="$se" -v g="$sus" -v w="$live" 'BEGIN { d = g - w; if (d < 0) d = -d
+			exit !(se > 0 && se < g * 0.1 && d <= 4 * se) }' \
+			|| gm_fail "sampled: standard error $se does not fit estimate $sus against truth $live"
+		jq -e '.final.c_heap_live_stderr > 0 and all(.leak_suspects[]; .bytes_stderr > 0)' \
+			"$d/p.json" >/dev/null || gm_fail "sampled: a standard error missing"
+		grep -q 'Top leak suspects (.*, ~[0-9.]* [KMG]iB ± [0-9.]* [KMG]iB)' "$d/text" \
+			|| gm_fail "sampled: the text gives no ± for the leak suspects"
 		ev=$(jq .events "$d/p.json")
 		[ "$ev" -lt "$full_events" ] || gm_fail "sampled: $ev events, not fewer than the full trace's $full_events"
 		s=$(sites "$d/p.json")

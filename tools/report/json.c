@@ -1,6 +1,7 @@
 /* json.c: THE writer of the JSON report (schema "gomemtrace.report/1"); every field is
  * documented in docs/report-json.md. Fields may be added; none changes meaning. */
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "tools/report/output.h"
@@ -47,10 +48,12 @@ static void gm_json_suspect(FILE *o, struct gm_rep_model *m, struct gm_rep_proc 
 	uint64_t frees = p->sample_bytes ? gm_rep_est(st->est_allocs - st->est_live_count) : st->frees;
 	if (st->map_count) /* mappings: made, and (partly) unmapped */
 		frees += st->mmaps > st->map_count ? st->mmaps - st->map_count : 0;
-	fprintf(o, "{ \"kind\": \"%s\", \"bytes\": %" PRIu64 ", \"allocations\": %" PRIu64 ", \"allocated_total\": %" PRIu64
+	fprintf(o, "{ \"kind\": \"%s\", \"bytes\": %" PRIu64 ", \"bytes_stderr\": %" PRIu64
+		   ", \"allocations\": %" PRIu64 ", \"allocated_total\": %" PRIu64
 		   ", \"allocated_bytes_total\": %" PRIu64 ", \"frees\": %" PRIu64
 		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"growing\": %s, \"frames\": [",
-		gm_rep_suspect_kind(st), gm_rep_suspect_bytes(st, win), gm_rep_suspect_count(st, win),
+		gm_rep_suspect_kind(st), gm_rep_suspect_bytes(st, win),
+		gm_rep_est(sqrt(win ? st->est_win_var : st->est_live_var)), gm_rep_suspect_count(st, win),
 		gm_rep_est(st->est_allocs) + (st->map_count ? st->mmaps : 0),
 		gm_rep_est(st->est_alloc_bytes) + (st->map_count ? st->mmap_bytes : 0),
 		frees, gm_json_secs(m, st->first_ts), gm_json_secs(m, st->last_ts),
@@ -95,6 +98,7 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	fputs(",\n      \"final\": { ", o);
 	gm_json_bytes(o, "rss", r->rss, 1);
 	gm_json_bytes(o, "c_heap_live", r->c_heap_live, 1);
+	gm_json_bytes(o, "c_heap_live_stderr", (int64_t)r->c_heap_live_stderr, 1);
 	gm_json_bytes(o, "c_allocator_retained", r->c_allocator_retained, 1);
 	gm_json_bytes(o, "c_mmap", r->c_mmap, 1);
 	gm_json_bytes(o, "go_heap_in_use", r->go_heap_in_use, 1);
@@ -120,8 +124,9 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		gm_json_str(o, r->findings[i].summary);
 		fputs(" }", o);
 	}
-	fprintf(o, " ],\n      \"leak_suspects_bytes\": %" PRIu64 ", \"leak_suspects_count\": %d, \"leak_suspects\": [",
-		r->suspects_bytes, r->nsuspects);
+	fprintf(o, " ],\n      \"leak_suspects_bytes\": %" PRIu64 ", \"leak_suspects_bytes_stderr\": %" PRIu64
+		   ", \"leak_suspects_count\": %d, \"leak_suspects\": [",
+		r->suspects_bytes, r->suspects_stderr, r->nsuspects);
 	for (int i = 0; i < r->nsuspects && i < m->opts.top; i++) {
 		fputs(i ? ",\n      " : "\n      ", o);
 		gm_json_suspect(o, m, p, r->suspects[i]);

@@ -797,7 +797,9 @@ static double gm_rep_weight(const struct gm_rep_proc *p, uint64_t size)
 
 /* The est_* figures of every stack: live blocks weighted one by one by their size; totals of
  * allocations (whose sizes are not kept) weighted by their mean size, as pprof scales Go's
- * sampled heap profiles. Without sampling they are the raw counts. */
+ * sampled heap profiles. Without sampling they are the raw counts. The variance of a live-bytes
+ * estimate is Horvitz-Thompson's: each recorded block of s bytes, recorded with probability
+ * q = 1/w independently of the others, adds (1 - q) / q^2 * s^2 = (w^2 - w) * s^2. */
 static void gm_rep_estimate(struct gm_rep_proc *p)
 {
 	for (uint32_t i = 0; i < p->nstacks; i++) {
@@ -811,8 +813,10 @@ static void gm_rep_estimate(struct gm_rep_proc *p)
 		double w = st->allocs ? gm_rep_weight(p, st->alloc_bytes / st->allocs) : 1.0;
 		st->est_allocs = w * (double)st->allocs, st->est_alloc_bytes = w * (double)st->alloc_bytes;
 		st->est_live_bytes = st->est_live_count = st->est_win_bytes = st->est_win_count = 0;
+		st->est_live_var = st->est_win_var = 0;
 	}
 	p->est_live_bytes = (double)p->live_bytes;
+	p->est_live_var = 0;
 	if (!p->sample_bytes)
 		return;
 	p->est_live_bytes = 0;
@@ -822,10 +826,12 @@ static void gm_rep_estimate(struct gm_rep_proc *p)
 			continue;
 		struct gm_rep_stack *st = &p->stacks[b->stack];
 		double w = gm_rep_weight(p, b->size), wb = w * (double)b->size;
-		st->est_live_bytes += wb, st->est_live_count += w;
+		double var = (w * w - w) * (double)b->size * (double)b->size;
+		st->est_live_bytes += wb, st->est_live_count += w, st->est_live_var += var;
 		if (b->in_window)
-			st->est_win_bytes += wb, st->est_win_count += w;
+			st->est_win_bytes += wb, st->est_win_count += w, st->est_win_var += var;
 		p->est_live_bytes += wb;
+		p->est_live_var += var;
 	}
 	for (uint32_t i = 0; i < p->nstacks; i++) { /* live blocks are allocations too */
 		struct gm_rep_stack *st = &p->stacks[i];
@@ -875,6 +881,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->file = have ? s[GM_F_FILE] : -1;
 	r->lazyfree = have ? s[GM_F_LAZYFREE] : -1;
 	r->c_heap_live = p->sample_bytes ? (int64_t)gm_rep_est(p->est_live_bytes) : (int64_t)p->live_bytes;
+	r->c_heap_live_stderr = gm_rep_est(sqrt(p->est_live_var));
 	r->c_allocator_retained = p->last_malloc_free;
 	r->shmem = have ? s[GM_F_SHMEM] : -1;
 	r->go_heap_in_use = have_go ? s[GM_F_GO_INUSE] : -1;
@@ -949,7 +956,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->suspects = calloc(p->nstacks ? p->nstacks : 1, sizeof *r->suspects);
 	r->nsuspects = 0;
 	r->suspects_bytes = 0;
-	double suspects_est = 0;
+	double suspects_est = 0, suspects_var = 0;
 	for (uint32_t i = 0; r->suspects && i < p->nstacks; i++) {
 		struct gm_rep_stack *st = &p->stacks[i];
 		uint64_t live = win ? st->win_bytes : st->live_bytes;
@@ -970,8 +977,10 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 		r->suspects[r->nsuspects++] = i;
 		suspects_est += (blocks ? (win ? st->est_win_bytes : st->est_live_bytes) : 0) +
 				(double)(win ? st->map_win_bytes : st->map_bytes);
+		suspects_var += blocks ? (win ? st->est_win_var : st->est_live_var) : 0;
 	}
 	r->suspects_bytes = gm_rep_est(suspects_est);
+	r->suspects_stderr = gm_rep_est(sqrt(suspects_var));
 	gm_rep_sort_proc = p, gm_rep_sort_win = win;
 	if (r->suspects)
 		qsort(r->suspects, (size_t)r->nsuspects, sizeof *r->suspects, gm_rep_cmp_suspect);

@@ -42,6 +42,8 @@ struct gm_rep_stack {
 	double est_live_count;  /* live_count, weighted */
 	double est_win_bytes;   /* win_bytes, weighted */
 	double est_win_count;   /* win_count, weighted */
+	double est_live_var;    /* variance of est_live_bytes (sampled traces; 0 when exact) */
+	double est_win_var;     /* variance of est_win_bytes */
 	double est_allocs;      /* allocs, weighted */
 	double est_alloc_bytes; /* alloc_bytes, weighted */
 	uint64_t prev_live;     /* live_bytes at the previous sample */
@@ -126,6 +128,8 @@ struct gm_rep_result {
 	uint32_t *suspects;                    /* stack indexes, by live bytes */
 	int nsuspects;
 	uint64_t suspects_bytes;               /* live bytes of all suspects */
+	uint64_t suspects_stderr;              /* standard error of suspects_bytes (sampled; 0 exact) */
+	uint64_t c_heap_live_stderr;           /* standard error of c_heap_live (sampled; 0 exact) */
 	int approximate;                       /* lost data may distort the figures */
 };
 
@@ -147,6 +151,7 @@ struct gm_rep_proc {
 	struct gm_rep_block *blocks; uint64_t capblocks, nblocks;
 	uint64_t live_bytes;                   /* sum of live block sizes */
 	double est_live_bytes;                 /* the same, weighted (set by the analysis) */
+	double est_live_var;                   /* its variance (Horvitz-Thompson; 0 when exact) */
 	uint64_t unknown_frees;                /* frees/reallocs of pointers never seen allocated */
 	uint64_t failed_allocs;                /* allocations that returned NULL */
 	/* stacks */

@@ -3,6 +3,7 @@
  * (innermost frame first, inlined frames expanded). Figures lost data may distort, or
  * estimated from sampled allocations, carry a "~". */
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "tools/report/output.h"
@@ -28,6 +29,16 @@ static const char *gm_txt_size(char *buf, size_t len, int64_t v, int approx)
 		snprintf(buf, len, "%s%.1f KiB", a, (double)v / 1024.0);
 	else
 		snprintf(buf, len, "%s%" PRId64 " B", a, v);
+	return buf;
+}
+
+/* " ± <stderr>" after a sampled estimate; "" when exact (stderr 0). */
+static const char *gm_txt_pm(char *buf, size_t len, uint64_t stderr_bytes)
+{
+	char v[32];
+	if (!stderr_bytes)
+		return "";
+	snprintf(buf, len, " \u00b1 %s", gm_txt_size(v, sizeof v, (int64_t)stderr_bytes, 0));
 	return buf;
 }
 
@@ -107,8 +118,12 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 				r->retained_avg_s, r->retained_max_s);
 	}
 
-	fprintf(o, "\nTop leak suspects (live C memory by allocation stack; %d stack%s, %s)\n", r->nsuspects,
-		r->nsuspects == 1 ? "" : "s", gm_txt_size(b, sizeof b, (int64_t)r->suspects_bytes, ap));
+	char pm[48];
+	fprintf(o, "\nTop leak suspects (live C memory by allocation stack; %d stack%s, %s%s)\n", r->nsuspects,
+		r->nsuspects == 1 ? "" : "s", gm_txt_size(b, sizeof b, (int64_t)r->suspects_bytes, ap),
+		gm_txt_pm(pm, sizeof pm, r->suspects_stderr));
+	if (r->suspects_stderr)
+		fputs("  (\u00b1: one standard error of the sampled estimate)\n", o);
 	if (!r->nsuspects)
 		fputs("  none\n", o);
 	int win = m->opts.from > 0;
@@ -123,8 +138,9 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 				gm_txt_secs(m, st->first_ts), gm_txt_secs(m, st->last_ts));
 		} else {
 			uint64_t n = gm_rep_est(win ? st->est_win_count : st->est_live_count);
-			fprintf(o, "  #%d %s in %s%" PRIu64 " block%s (%s%" PRIu64 " allocated, %" PRIu64 " freed; first %.2f s, last %.2f s)%s%s\n",
+			fprintf(o, "  #%d %s%s in %s%" PRIu64 " block%s (%s%" PRIu64 " allocated, %" PRIu64 " freed; first %.2f s, last %.2f s)%s%s\n",
 				i + 1, gm_txt_size(b, sizeof b, (int64_t)gm_rep_suspect_bytes(st, win), ap),
+				gm_txt_pm(pm, sizeof pm, gm_rep_est(sqrt(win ? st->est_win_var : st->est_live_var))),
 				p->sample_bytes ? "~" : "", n, n == 1 ? "" : "s", p->sample_bytes ? "~" : "",
 				gm_rep_est(st->est_allocs), p->sample_bytes ? gm_rep_est(st->est_allocs - st->est_live_count) : st->frees,
 				gm_txt_secs(m, st->first_ts), gm_txt_secs(m, st->last_ts),
