@@ -14,6 +14,7 @@ preload_libgomemtrace_la_SOURCES = \
 	preload/mmap_hooks.c \
 	preload/thread_hooks.c \
 	preload/stack.c preload/stack.h \
+	preload/unwind.c preload/unwind.h \
 	preload/gosyms.c preload/gosyms.h \
 	preload/gotrap.c preload/gotrap.h \
 	preload/goheap.c preload/goheap.h \

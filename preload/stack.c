@@ -1,8 +1,10 @@
 /* stack.c: call stacks for events, across the C/Go boundary (see stack.h).
  *
- * C frames: libunwind (local-only, .eh_frame). As soon as a frame's pc lies in the Go text
- * of the executable, libunwind stops (Go code has no .eh_frame) and the walk continues on
- * Go's frame pointers ([bp] = caller's bp, [bp+8] = return pc), which Go keeps on amd64.
+ * C frames: on a thread without Go, libunwind (local-only, .eh_frame). On a Go thread, the
+ * cached shape unwinder of unwind.c, with libgcc's _Unwind_Backtrace as the fallback for
+ * any stack it cannot follow (both below). As soon as a frame's pc lies in the Go text of
+ * the executable (Go code has no .eh_frame) the walk continues on Go's frame pointers
+ * ([bp] = caller's bp, [bp+8] = return pc), which Go keeps on amd64.
  *
  * Stack switches. Go code runs either on a goroutine stack (curg) or on the thread's system
  * stack (g0). runtime.systemstack and runtime.asmcgocall save the goroutine's sp/bp in
@@ -26,6 +28,7 @@
 #include "preload/config.h"
 #include "preload/gosyms.h"
 #include "preload/stack.h"
+#include "preload/unwind.h"
 
 /* ---- the Go runtime's structures (amd64, Go 1.19-1.23) ----------------------------- */
 
@@ -256,6 +259,44 @@ void gm_stack_init(void)
 		gm_uw.backtrace = (int (*)(gm_uw_trace_fn, void *))bt;
 }
 
+/* ---- C frames on Go threads: the cached unwinder ----------------------------------------
+ * The same walk as gm_uw_frame() drives through libgcc, on unwind.c's cached frame shapes:
+ * frame by frame from f (this thread's registers in gm_stack_capture), drop `skip`, stop at
+ * the first pc in Go text and go on with gm_stack_walk_go from its sp/bp. Every stack word
+ * read lies in `r` (the live part of g0). Returns the frames written, or -1 when a frame has
+ * no usable shape (no FDE, DWARF expressions, signal frame...) or a read would leave `r`:
+ * then the caller redoes the whole walk with libgcc, so the result is always libgcc's.
+ * A frame's shape is looked up before the frame is counted, as libgcc reads a frame's FDE
+ * before handing it to the callback. */
+static int gm_stack_walk_c(uint64_t *out, uint32_t max, uint32_t skip, struct gm_unwind_frame f,
+			   const struct gm_stack_range *r)
+{
+	uint32_t n = 0;
+	bool first = true; /* f.ip is a pc, not a return address */
+	for (;;) {
+		if (!f.ip)
+			return (int)n;
+		if (!skip && gm_gosyms_in_go_text(f.ip))
+			return (int)(n + gm_stack_walk_go(out + n, max - n, f.ip, f.sp, f.bp, 0));
+		struct gm_unwind_shape s;
+		gm_unwind_shape_at(first ? f.ip : f.ip - 1, &s);
+		if (s.kind != GM_UNWIND_FRAME && s.kind != GM_UNWIND_OUTERMOST)
+			return -1;
+		if (skip) {
+			skip--;
+		} else {
+			out[n++] = f.ip;
+			if (n >= max)
+				return (int)n;
+		}
+		if (s.kind == GM_UNWIND_OUTERMOST)
+			return (int)n;
+		if (!gm_unwind_apply(&s, &f, r->lo, r->hi))
+			return -1;
+		first = false;
+	}
+}
+
 /* A thread on which Go code may run (a g in the executable's TLS slot). */
 static inline bool gm_stack_on_go_thread(void)
 {
@@ -282,7 +323,17 @@ __attribute__((noinline)) uint32_t gm_stack_capture(uint64_t *out, uint32_t max,
 			out[n++] = (uintptr_t)buf[i];
 		return n;
 	}
-	/* A Go thread: C frames until the Go text, then Go's frame pointers. */
+	/* A Go thread: C frames until the Go text, then Go's frame pointers. The C frames run
+	 * on g0, between our sp and g0's top: the cached unwinder reads only there. */
+	struct gm_unwind_frame f;
+	GM_UNWIND_HERE(f);
+	struct gm_stack_goctx c;
+	if (gm_stack_goctx(&c, f.sp) && gm_stack_in(&c.g0, f.sp, 8)) {
+		int n = gm_stack_walk_c(out, max, skip + 1, f, &c.g0);
+		if (n >= 0)
+			return (uint32_t)n;
+	}
+	/* Fallback: libgcc's unwinder (or libunwind's slow path without libgcc_s). */
 	if (gm_uw.backtrace) {
 		struct gm_uw_walk w = { .out = out, .max = max, .skip = skip + 1 };
 		gm_uw.backtrace(gm_uw_frame, &w);

@@ -1,6 +1,7 @@
 /* stack.h: call stacks for events, across the C/Go boundary.
  *
- * C frames are unwound with libunwind (.eh_frame); on reaching the Go runtime's text the walk
+ * C frames are unwound from .eh_frame (libunwind on plain C threads; on Go threads the cached
+ * shapes of unwind.c, libgcc as their fallback); on reaching the Go runtime's text the walk
  * continues on Go frame pointers, hopping from the system stack (g0) back to the goroutine
  * at systemstack/asmcgocall, so a C.malloc shows main.caller -> main._Cfunc_x -> C -> malloc.
  * Both functions are async-signal-safe, lock-free and allocation-free; every read of Go

@@ -9,6 +9,7 @@ include $(srcdir)/tests/unit/common.mk
 include $(srcdir)/tests/unit/gotrap.mk
 include $(srcdir)/tests/unit/sampler.mk
 include $(srcdir)/tests/unit/stack.mk
+include $(srcdir)/tests/unit/unwind.mk
 include $(srcdir)/tests/unit/symbols.mk
 include $(srcdir)/tests/unit/report.mk
 include $(srcdir)/tests/e2e/e2e.mk
