@@ -215,17 +215,26 @@ GM_COLD static void gm_report_realloc(void *ptr, size_t nmemb, size_t size, void
 /* ---- the hooks ------------------------------------------------------------------------- */
 
 /* The body of an allocating hook: `call` is the real call producing `p` of `size` bytes,
- * `report` the reporter call for a recorded one. */
+ * `report` the reporter call for a recorded one. An allocation sampling skips (nearly all of
+ * them) runs without the guard: a countdown, the real call, and a NULL check (failures are
+ * always recorded). Calls made by the tracer itself (depth > 0) pass straight through. */
 #define GM_ALLOC_BODY(event, call, size, report)                   \
 	do {                                                       \
-		if (GM_LIKELY(!GM_ON(event)))                      \
+		if (GM_LIKELY(!GM_ON(event)) || gm_guard_depth)    \
 			return call;                               \
-		if (!gm_guard_enter()) {                           \
+		void *p;                                           \
+		if (GM_LIKELY(gm_sampling_skip(size))) {           \
+			p = call;                                  \
+			if (GM_LIKELY(p != NULL))                  \
+				return p;                          \
+			gm_guard_enter();                          \
+			report;                                    \
 			gm_guard_leave();                          \
-			return call;                               \
+			return p;                                  \
 		}                                                  \
-		void *p = call;                                    \
-		if (GM_UNLIKELY(gm_sampling_alloc_hit(size) || !p)) \
+		gm_guard_enter();                                  \
+		p = call;                                          \
+		if (GM_UNLIKELY(gm_sampling_decide(size) || !p))   \
 			report;                                    \
 		gm_guard_leave();                                  \
 		return p;                                          \
@@ -333,15 +342,12 @@ GM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 		*out = gm_boot_alloc(align, size);
 		return 0;
 	}
-	if (GM_LIKELY(!GM_ON(posix_memalign)))
+	if (GM_LIKELY(!GM_ON(posix_memalign)) || gm_guard_depth)
 		return gm_real.posix_memalign(out, align, size);
-	if (!gm_guard_enter()) {
-		gm_guard_leave();
-		return gm_real.posix_memalign(out, align, size);
-	}
+	gm_guard_enter();
 	int r = gm_real.posix_memalign(out, align, size);
 	void *p = r ? NULL : *out;
-	if (GM_UNLIKELY(gm_sampling_alloc_hit(size) || !p))
+	if (GM_UNLIKELY((!gm_sampling_skip(size) && gm_sampling_decide(size)) || !p))
 		gm_report_alloc_align(0, align, size, p, r, __builtin_return_address(0));
 	gm_guard_leave();
 	return r;

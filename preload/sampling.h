@@ -60,6 +60,22 @@ static inline bool gm_sampling_alloc_hit(size_t size)
 	return gm_sampling_draw(size);
 }
 
+/* Before the real call: is an allocation of `size` bytes certainly not sampled? Counts it
+ * against this thread's budget; when false, gm_sampling_decide() must follow (same call). */
+static inline bool gm_sampling_skip(size_t size)
+{
+	if (!gm_sampling_active || size >= gm_config.sample_big)
+		return false;
+	gm_sampling_left -= (int64_t)size;
+	return GM_LIKELY(gm_sampling_left > 0);
+}
+
+/* After gm_sampling_skip(size) said false: is the allocation recorded? */
+static inline bool gm_sampling_decide(size_t size)
+{
+	return !gm_sampling_active || size >= gm_config.sample_big || gm_sampling_draw(size);
+}
+
 /* Might p be a sampled block? false: certainly not (its free is not recorded). */
 static inline bool gm_sampling_free_maybe(uintptr_t p)
 {
