@@ -248,10 +248,20 @@ struct gm_record_out {
 	char err[2048];  /* stderr, NUL-terminated (truncated) */
 };
 
+/* Deadlines of the clean-up commands. `lttng stop` waits until the consumer has written every
+ * sub-buffer (seconds even for big buffers); `lttng destroy` after it has nothing left to wait
+ * for, yet was seen hanging forever on a long-running session daemon (2.13.9). */
+#define GM_RECORD_STOP_TIMEOUT_S 120
+#define GM_RECORD_DESTROY_TIMEOUT_S 60
+/* Exit status gm_record_run_for() gives a command it had to kill at its deadline. */
+#define GM_RECORD_TIMED_OUT 1000
+
 /* Run argv (argv[0] an absolute path) in its own process group with stdin from /dev/null;
  * capture its output into *cap (or drop it when cap is NULL). Its exit status, or -1 if it
- * could not be started, 128+N if signal N killed it. */
-static int gm_record_run(char *const argv[], struct gm_record_out *cap)
+ * could not be started, 128+N if signal N killed it, GM_RECORD_TIMED_OUT if it was still
+ * running after timeout_s seconds (0: no limit) and was killed (SIGKILL: record blocks the
+ * stop signals during clean-up, and lttng inherits that mask). */
+static int gm_record_run_for(char *const argv[], struct gm_record_out *cap, int timeout_s)
 {
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
 	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
@@ -289,12 +299,32 @@ static int gm_record_run(char *const argv[], struct gm_record_out *cap)
 	size_t no = 0, ne = 0;
 	struct pollfd pf[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
 	int open_fds = 2;
+	bool timed_out = false;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (open_fds > 0) {
-		if (poll(pf, 2, -1) < 0) {
+		int wait_ms = -1;
+		if (timeout_s > 0 && !timed_out) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long long left = (long long)timeout_s * 1000 - ((long long)(now.tv_sec - t0.tv_sec) * 1000 +
+									(now.tv_nsec - t0.tv_nsec) / 1000000);
+			if (left <= 0) {
+				kill(-pid, SIGKILL);
+				kill(pid, SIGKILL);
+				timed_out = true;
+			} else {
+				wait_ms = left > 1000 ? 1000 : (int)left;
+			}
+		}
+		int pr = poll(pf, 2, wait_ms);
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (pr == 0)
+			continue;
 		for (int i = 0; i < 2; i++) {
 			if (pf[i].fd < 0 || !pf[i].revents)
 				continue;
@@ -329,7 +359,17 @@ static int gm_record_run(char *const argv[], struct gm_record_out *cap)
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
+	if (timed_out) {
+		if (cap)
+			snprintf(cap->err, sizeof cap->err, "Error: no answer after %d s (killed)\n", timeout_s);
+		return GM_RECORD_TIMED_OUT;
+	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int gm_record_run(char *const argv[], struct gm_record_out *cap)
+{
+	return gm_record_run_for(argv, cap, 0);
 }
 
 /* The most useful line of lttng's stderr ("Error: ..." if there is one), trimmed, in buf. */
@@ -349,20 +389,17 @@ static const char *gm_record_lttng_error(const struct gm_record_out *cap, char *
 }
 
 /* Run `lttng ARGS...` (NULL-terminated). 0, or -1 after a message naming `what`. */
-static int gm_record_lttng(const char *what, ...)
+static int gm_record_lttng_v(const char *what, int timeout_s, va_list ap)
 {
 	char *argv[32];
 	int n = 0;
 	argv[n++] = (char *)GM_LTTNG;
-	va_list ap;
-	va_start(ap, what);
 	const char *a;
 	while ((a = va_arg(ap, const char *)) && n < 31)
 		argv[n++] = (char *)a;
-	va_end(ap);
 	argv[n] = NULL;
 	static struct gm_record_out cap;
-	int rc = gm_record_run(argv, &cap);
+	int rc = gm_record_run_for(argv, &cap, timeout_s);
 	if (rc == 0)
 		return 0;
 	char msg[512];
@@ -370,9 +407,32 @@ static int gm_record_lttng(const char *what, ...)
 	if (getuid() != 0 && (strstr(cap.err, "ermission") || strstr(cap.err, "not allowed")))
 		gm_record_say(true, "no permission to %s as uid %u (lttng: %s); run as root or as a member "
 			      "of the 'tracing' group", what, (unsigned)getuid(), msg);
+	else if (rc == GM_RECORD_TIMED_OUT)
+		gm_record_say(true, "cannot %s: lttng gave no answer in %d s and was killed (is the session "
+			      "daemon stuck? `lttng list` should answer; restarting lttng-sessiond clears it)",
+			      what, timeout_s);
 	else
 		gm_record_say(true, "cannot %s: lttng exited with %d: %s", what, rc, msg);
-	return -1;
+	return rc == GM_RECORD_TIMED_OUT ? -2 : -1;
+}
+
+static int gm_record_lttng(const char *what, ...)
+{
+	va_list ap;
+	va_start(ap, what);
+	int rc = gm_record_lttng_v(what, 0, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* The same with a deadline: -2 when lttng had to be killed after timeout_s seconds. */
+static int gm_record_lttng_timed(const char *what, int timeout_s, ...)
+{
+	va_list ap;
+	va_start(ap, timeout_s);
+	int rc = gm_record_lttng_v(what, timeout_s, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* ---- session daemon ---- */
@@ -761,8 +821,14 @@ static void gm_record_write_info(const char *dir, const struct gm_record_result 
 static int gm_record_finish(const char *session, const char *dir, struct gm_record_result *res)
 {
 	int rc = 0;
-	if (res && gm_record_lttng("stop the LTTng session", "stop", session, NULL) != 0)
-		rc = -1;
+	bool stopped = false; /* stop returned: the data is flushed (lttng stop waits for it) */
+	if (res) {
+		if (gm_record_lttng_timed("stop the LTTng session", GM_RECORD_STOP_TIMEOUT_S, "stop", session,
+					  NULL) != 0)
+			rc = -1;
+		else
+			stopped = true;
+	}
 	if (res) {
 		char *argv[] = { (char *)GM_LTTNG, "--mi", "xml", "list", (char *)session, NULL };
 		static struct gm_record_out cap;
@@ -784,7 +850,11 @@ static int gm_record_finish(const char *session, const char *dir, struct gm_reco
 				gm_record_say(false, "0 events discarded");
 		}
 	}
-	if (gm_record_lttng("destroy the LTTng session", "destroy", session, NULL) != 0)
+	int d = gm_record_lttng_timed("destroy the LTTng session", GM_RECORD_DESTROY_TIMEOUT_S, "destroy",
+				      session, NULL);
+	if (d == -2 && stopped)
+		gm_record_say(true, "(the session had stopped and flushed its data before: the trace is complete)");
+	else if (d != 0)
 		rc = -1;
 	if (res) {
 		char ust[PATH_MAX + 8];
