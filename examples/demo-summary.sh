@@ -90,7 +90,7 @@ filter && !closed {
 	count[name]++
 	if (name !~ /^gomemtrace:/) next
 	key = field("vpid")
-	if (!(key in pname) || field("vtid") == key) pname[key] = pn
+	if (pn != "" && (!(key in pname) || field("vtid") == key)) pname[key] = pn # context, or proc_info
 	seen[key] = 1
 	ev = substr(name, 12)
 	if (ev == "malloc" || ev == "valloc" || ev == "pvalloc" || ev == "aligned_alloc" || ev == "memalign" ||

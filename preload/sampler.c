@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -195,13 +196,20 @@ static int64_t gm_sampler_cgroup(struct gm_sampler_scratch *x)
 	return -1;
 }
 
+/* The main thread's name, read by gm_sampler_start() (the constructor, on the main thread)
+ * or by an earlier proc_info; read-only afterwards (a forked child has the same). */
+static char gm_sampler_procname[17];
+
 void gm_sampler_proc_info(void)
 {
 	if (!lttng_ust_tracepoint_enabled(gomemtrace, proc_info))
 		return;
+	if (!gm_sampler_procname[0]) /* before the constructor: start-up runs on the main thread */
+		prctl(PR_GET_NAME, gm_sampler_procname, 0, 0, 0);
 	struct gm_tp_proc_info p = {
 		.exe = gm_gosyms_exe(),
 		.go_version = gm_gosyms_version(),
+		.procname = gm_sampler_procname,
 		.ppid = (int32_t)getppid(),
 		.page_size = gm_sampler_page_size,
 		.stack_depth = gm_config.stack_depth,
@@ -300,6 +308,7 @@ __attribute__((destructor)) static void gm_sampler_fini(void)
 
 void gm_sampler_start(void)
 {
+	prctl(PR_GET_NAME, gm_sampler_procname, 0, 0, 0); /* before any proc_info */
 	if (!gm_config.sample_interval_ms)
 		return;
 	gm_sampler_page_size = (uint32_t)getpagesize();

@@ -31,6 +31,7 @@ struct gm_tp_mmap {
 struct gm_tp_proc_info {
 	const char *exe;             /* absolute path of the executable */
 	const char *go_version;      /* "go1.19.8", "" if not Go */
+	const char *procname;        /* the main thread's name (comm) at start-up */
 	int32_t ppid;                /* parent pid */
 	uint32_t page_size;          /* the kernel's page size */
 	uint32_t stack_depth;        /* GOMEMTRACE_STACK_DEPTH */
@@ -185,6 +186,9 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, proc_info,
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_string(exe, p->exe)
 		lttng_ust_field_string(go_version, p->go_version) /* "" when not a Go program */
+		/* the process's name (main thread's comm at start-up): record adds no procname
+		 * context to every event (~15 % of an event's cost), the reader takes it from here */
+		lttng_ust_field_string(procname, p->procname)
 		lttng_ust_field_integer(int32_t, ppid, p->ppid)
 		lttng_ust_field_integer(uint32_t, page_size, p->page_size)
 		lttng_ust_field_integer(uint32_t, stack_depth, p->stack_depth)

@@ -34,7 +34,8 @@ for v in $GM_GO_VERSIONS; do
 	vpids="vpid = $pid"
 	gm_events "$d/trace" >"$d/all"
 	grep -F "{ $vpids," "$d/all" >"$d/ev" || true
-	grep -q 'procname = "cgoleak"' "$d/ev" || gm_fail "Go $v: no event of cgoleak under $vpids"
+	# record adds no procname context: proc_info carries the name
+	grep -q 'gomemtrace:proc_info: .*procname = "cgoleak"' "$d/ev" || gm_fail "Go $v: no proc_info of cgoleak under $vpids"
 	n=$(gm_count "$d/ev" 'gomemtrace:malloc: .* size = 1024, ptr = 0x[0-9A-F]+, err = 0,')
 	[ "$n" -ge 100 ] || gm_fail "Go $v: $n C.malloc(1024) events from $vpids, expected >= 100"
 	grep -q "lttng_ust_statedump:bin_info: .*path = \"$d/cgoleak\"" "$d/ev" \

@@ -53,7 +53,8 @@ gm_sessiond
 env -u GOMEMTRACE_SAMPLE_BYTES "$GM_TOOL" record -q --session "gm-sampling-$$-default" \
 	-o "$GM_SCRATCH/tdef" -- "$churn" leak $N >"$GM_SCRATCH/out" 2>"$GM_SCRATCH/err" \
 	|| { cat "$GM_SCRATCH/err"; gm_fail "default: record failed"; }
-gm_events "$GM_SCRATCH/tdef" | grep 'procname = "churn"' >"$GM_SCRATCH/ev"
+pid=$(sed -n 's/^pid=//p' "$GM_SCRATCH/tdef/gomemtrace-record.txt")
+gm_events "$GM_SCRATCH/tdef" | grep -F "{ vpid = $pid," >"$GM_SCRATCH/ev"
 grep -q "gomemtrace:proc_info: .*sample_bytes = 524288," "$GM_SCRATCH/ev" \
 	|| gm_fail "default: proc_info does not say sample_bytes = 524288"
 read -r n _ < <(estimate "$GM_SCRATCH/ev" 524288)

@@ -27,7 +27,7 @@ const char *const gm_rep_field_names[GM_F_COUNT] = {
 	"go_free", "go_released", "go_resident", "base", "baddr", "memsz",
 	"is_pic", "sample_big",
 };
-static const char *const gm_rep_str_names[GM_S_COUNT] = { "exe", "go_version", "path", "reason" };
+static const char *const gm_rep_str_names[GM_S_COUNT] = { "exe", "go_version", "path", "reason", "procname" };
 static const char *const gm_rep_arr_names[GM_A_COUNT] = { "stack", "inuse", "released", "resident",
 							   "build_id" };
 

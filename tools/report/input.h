@@ -49,7 +49,7 @@ enum gm_rep_field {
 	GM_F_COUNT
 };
 /* String fields. */
-enum gm_rep_str { GM_S_EXE, GM_S_GO_VERSION, GM_S_PATH, GM_S_REASON, GM_S_COUNT };
+enum gm_rep_str { GM_S_EXE, GM_S_GO_VERSION, GM_S_PATH, GM_S_REASON, GM_S_PROCNAME, GM_S_COUNT };
 /* Array fields (decoded into uint64_t). */
 enum gm_rep_arr { GM_A_STACK, GM_A_INUSE, GM_A_RELEASED, GM_A_RESIDENT, GM_A_BUILD_ID, GM_A_COUNT };
 

@@ -601,6 +601,9 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 	case GM_EV_PROC_INFO:
 		p->exe = gm_rep_dup(p->exe, ev->s[GM_S_EXE]);
 		p->go_version = gm_rep_dup(p->go_version, ev->s[GM_S_GO_VERSION]);
+		/* traces of record carry no procname context: the name comes from here */
+		if (ev->s[GM_S_PROCNAME] && *ev->s[GM_S_PROCNAME] && !p->procname)
+			p->procname = gm_rep_dup(p->procname, ev->s[GM_S_PROCNAME]);
 		p->sample_bytes = (uint64_t)v[GM_F_SAMPLE_BYTES];
 		p->sample_big = (uint64_t)v[GM_F_SAMPLE_BIG];
 		p->trap_state = (int)v[GM_F_TRAP_STATE];
