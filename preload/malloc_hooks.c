@@ -347,7 +347,7 @@ GM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	gm_guard_enter();
 	int r = gm_real.posix_memalign(out, align, size);
 	void *p = r ? NULL : *out;
-	if (GM_UNLIKELY((!gm_sampling_skip(size) && gm_sampling_decide(size)) || !p))
+	if (GM_UNLIKELY(gm_sampling_alloc_hit(size) || !p))
 		gm_report_alloc_align(0, align, size, p, r, __builtin_return_address(0));
 	gm_guard_leave();
 	return r;

@@ -47,19 +47,6 @@ static inline size_t gm_sampling_filter_hash(uintptr_t p)
 	return (size_t)(((uint64_t)p >> 4) * 0xff51afd7ed558ccdULL >> (64 - GM_SAMPLING_FILTER_BITS));
 }
 
-/* Is an allocation of `size` bytes to be recorded? Counts it against this thread's budget.
- * Always true when not sampling and for allocations of sample_big bytes or more. The caller
- * then remembers the block (gm_sampling_remember) before recording it. */
-static inline bool gm_sampling_alloc_hit(size_t size)
-{
-	if (!gm_sampling_active || size >= gm_config.sample_big)
-		return true;
-	gm_sampling_left -= (int64_t)size;
-	if (GM_LIKELY(gm_sampling_left > 0))
-		return false;
-	return gm_sampling_draw(size);
-}
-
 /* Before the real call: is an allocation of `size` bytes certainly not sampled? Counts it
  * against this thread's budget; when false, gm_sampling_decide() must follow (same call). */
 static inline bool gm_sampling_skip(size_t size)
@@ -74,6 +61,14 @@ static inline bool gm_sampling_skip(size_t size)
 static inline bool gm_sampling_decide(size_t size)
 {
 	return !gm_sampling_active || size >= gm_config.sample_big || gm_sampling_draw(size);
+}
+
+/* Is an allocation of `size` bytes to be recorded? Counts it against this thread's budget.
+ * Always true when not sampling and for allocations of sample_big bytes or more. The caller
+ * then remembers the block (gm_sampling_remember) before recording it. */
+static inline bool gm_sampling_alloc_hit(size_t size)
+{
+	return !gm_sampling_skip(size) && gm_sampling_decide(size);
 }
 
 /* Might p be a sampled block? false: certainly not (its free is not recorded). */

@@ -1,7 +1,6 @@
 /* json.c: THE writer of the JSON report (schema "gomemtrace.report/1"); every field is
  * documented in docs/report-json.md. Fields may be added; none changes meaning. */
 #include <inttypes.h>
-#include <math.h>
 #include <string.h>
 
 #include "tools/report/output.h"
@@ -53,7 +52,7 @@ static void gm_json_suspect(FILE *o, struct gm_rep_model *m, struct gm_rep_proc 
 		   ", \"allocated_bytes_total\": %" PRIu64 ", \"frees\": %" PRIu64
 		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"growing\": %s, \"frames\": [",
 		gm_rep_suspect_kind(st), gm_rep_suspect_bytes(st, win),
-		gm_rep_est(sqrt(win ? st->est_win_var : st->est_live_var)), gm_rep_suspect_count(st, win),
+		gm_rep_suspect_stderr(st, win), gm_rep_suspect_count(st, win),
 		gm_rep_est(st->est_allocs) + (st->map_count ? st->mmaps : 0),
 		gm_rep_est(st->est_alloc_bytes) + (st->map_count ? st->mmap_bytes : 0),
 		frees, gm_json_secs(m, st->first_ts), gm_json_secs(m, st->last_ts),

@@ -11,6 +11,7 @@
  * Single-threaded: everything here is touched by the reading thread only. */
 #ifndef GM_REPORT_MODEL_H
 #define GM_REPORT_MODEL_H
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -225,6 +226,11 @@ static inline uint64_t gm_rep_suspect_bytes(const struct gm_rep_stack *st, int w
 static inline uint64_t gm_rep_suspect_count(const struct gm_rep_stack *st, int win)
 {
 	return gm_rep_est(win ? st->est_win_count : st->est_live_count) + (win ? st->map_win_count : st->map_count);
+}
+/* The standard error of gm_rep_suspect_bytes (sampled blocks; mappings are exact): 0 when exact. */
+static inline uint64_t gm_rep_suspect_stderr(const struct gm_rep_stack *st, int win)
+{
+	return gm_rep_est(sqrt(win ? st->est_win_var : st->est_live_var));
 }
 /* What a suspect holds: "malloc" (blocks), "mmap" (mappings) or "malloc+mmap". */
 static inline const char *gm_rep_suspect_kind(const struct gm_rep_stack *st)

@@ -3,7 +3,6 @@
  * (innermost frame first, inlined frames expanded). Figures lost data may distort, or
  * estimated from sampled allocations, carry a "~". */
 #include <inttypes.h>
-#include <math.h>
 #include <string.h>
 
 #include "tools/report/output.h"
@@ -140,7 +139,7 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 			uint64_t n = gm_rep_est(win ? st->est_win_count : st->est_live_count);
 			fprintf(o, "  #%d %s%s in %s%" PRIu64 " block%s (%s%" PRIu64 " allocated, %" PRIu64 " freed; first %.2f s, last %.2f s)%s%s\n",
 				i + 1, gm_txt_size(b, sizeof b, (int64_t)gm_rep_suspect_bytes(st, win), ap),
-				gm_txt_pm(pm, sizeof pm, gm_rep_est(sqrt(win ? st->est_win_var : st->est_live_var))),
+				gm_txt_pm(pm, sizeof pm, gm_rep_suspect_stderr(st, win)),
 				p->sample_bytes ? "~" : "", n, n == 1 ? "" : "s", p->sample_bytes ? "~" : "",
 				gm_rep_est(st->est_allocs), p->sample_bytes ? gm_rep_est(st->est_allocs - st->est_live_count) : st->frees,
 				gm_txt_secs(m, st->first_ts), gm_txt_secs(m, st->last_ts),
