@@ -56,4 +56,9 @@ live=$(awk '/bytes in .* blocks +cgoleak \(vpid/ {print $1; exit}' "$d/summary")
 [ -n "$live" ] && [ "$live" -ge 155100 ] || { cat "$d/summary"; gm_fail "summary: live C bytes '$live' < 155100 leaked"; }
 grep -q 'main.leakyHandler' "$d/summary" || { cat "$d/summary"; gm_fail "summary: leakyHandler not in the top stacks"; }
 gm_note "summary: $live live C bytes (the program leaked 155100)"
+# The reader names the process from proc_info (record adds no procname context).
+"$GM_TOOL" report --format json -o "$d/r.json" "$d/trace" || gm_fail "report of the last trace failed"
+pid=$(sed -n 's/^pid=//p' "$d/trace/gomemtrace-record.txt")
+jq -e --argjson pid "$pid" '.processes[] | select(.pid == $pid) | .procname == "cgoleak"' "$d/r.json" >/dev/null \
+	|| gm_fail "report: process $pid is not named cgoleak"
 echo "PASS: record_trace"
