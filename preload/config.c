@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
+#include "gomemtrace/schema.h"
 #include "preload/config.h"
 
 struct gm_config gm_config = {
@@ -22,6 +23,7 @@ struct gm_config gm_config = {
 	.debug = false,
 	.sample_bytes = 512 * 1024, /* like Go's MemProfileRate */
 	.sample_big = 1 << 20,
+	.batch = 128,
 };
 
 /* ---- parsing ------------------------------------------------------------------------ */
@@ -90,6 +92,9 @@ void gm_config_load(void)
 	gm_config.sample_bytes = gm_config_num("GOMEMTRACE_SAMPLE_BYTES", gm_config.sample_bytes,
 					       1ULL << 40);
 	gm_config.sample_big = gm_config_num("GOMEMTRACE_SAMPLE_BIG", gm_config.sample_big, 1ULL << 40);
+	gm_config.batch = gm_config_num("GOMEMTRACE_BATCH", gm_config.batch, GM_BATCH_MAX);
+	if (gm_config.batch == 1)
+		gm_config.batch = 0;
 	gm_config_families();
 }
 

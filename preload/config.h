@@ -19,6 +19,8 @@ struct gm_config {
 	bool debug;                  /* GOMEMTRACE_DEBUG: diagnostics on stderr (default 0) */
 	uint64_t sample_bytes;       /* GOMEMTRACE_SAMPLE_BYTES: mean bytes between sampled C allocations,
 				      * 0 = record every allocation (default 0 for now) */
+	uint32_t batch;              /* GOMEMTRACE_BATCH: records per gomemtrace:alloc_batch (0 or 1: one
+				      * event per call; default 128, at most GM_BATCH_MAX) */
 	uint64_t sample_big;         /* GOMEMTRACE_SAMPLE_BIG: allocations of this size or more are
 				      * always recorded (default 1 MiB) */
 };

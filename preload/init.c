@@ -2,6 +2,7 @@
  * stacks, the Go executable, the Go trap, the sampler). */
 #include <unistd.h>
 
+#include "preload/batch.h"
 #include "preload/config.h"
 #include "preload/gosyms.h"
 #include "preload/gotrap.h"
@@ -15,6 +16,7 @@ __attribute__((constructor(200))) static void gm_init(void)
 	gm_guard_depth++; /* nothing the tracer does while starting is the program's */
 	gm_config_load();
 	gm_sampling_init();
+	gm_batch_init();
 	gm_gosyms_init();
 	gm_stack_init(); /* after gosyms: it needs the Go text range */
 	gm_gotrap_init();

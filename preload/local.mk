@@ -11,6 +11,7 @@ preload_libgomemtrace_la_SOURCES = \
 	preload/guard.c preload/guard.h \
 	preload/malloc_hooks.c \
 	preload/sampling.c preload/sampling.h \
+	preload/batch.c preload/batch.h \
 	preload/mmap_hooks.c \
 	preload/thread_hooks.c \
 	preload/stack.c preload/stack.h \

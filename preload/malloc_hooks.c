@@ -8,6 +8,8 @@
  *    lttng-ust or libunwind allocate while reporting passes through unreported.
  *  - A stack is computed only when the event is enabled; errno is saved around reporting,
  *    so the program sees exactly what libc returned.
+ *  - A recorded malloc/calloc/free goes into this thread's batch (batch.c) when it can, else
+ *    out as an event of its own.
  * No locks, no syscalls, no allocation of our own on the path. */
 #include <dlfcn.h>
 #include <errno.h>
@@ -20,6 +22,7 @@
 
 #include "gomemtrace/schema.h"
 #include "gomemtrace/tp.h"
+#include "preload/batch.h"
 #include "preload/config.h"
 #include "preload/export.h"
 #include "preload/guard.h"
@@ -114,10 +117,12 @@ __attribute__((constructor(101))) static void gm_malloc_init(void)
 /* Is `event` recorded at all right now? */
 #define GM_ON(event) (lttng_ust_tracepoint_enabled(gomemtrace, event) && gm_config.trace_malloc)
 
-/* Emit `event` with a stack (when stack_wanted), from a gm_report_* function called by a hook
- * whose return address is `caller`; `...` are the event's fields before origin. The stack walk
- * drops this function's frame and the hook's. errno is kept as libc left it. */
-#define GM_EMIT(event, caller, stack_wanted, ...)                                          \
+/* Record a call from a gm_report_* function called by a hook whose return address is `caller`:
+ * take the stack (when stack_wanted; the walk drops this function's frame and the hook's),
+ * then, unless `batched` (an expression that may use the stack gm_st[0..gm_d)) put it in this
+ * thread's batch, write `event`; `...` are its fields before origin. errno is kept as libc
+ * left it. */
+#define GM_EMIT_OR_BATCH(batched, event, caller, stack_wanted, ...)                        \
 	do {                                                                               \
 		int gm_saved = errno;                                                      \
 		uint64_t gm_st[GM_STACK_DEPTH_MAX];                                        \
@@ -125,10 +130,14 @@ __attribute__((constructor(101))) static void gm_malloc_init(void)
 		gm_guard_thread_check();                                                   \
 		if (stack_wanted)                                                          \
 			gm_d = gm_stack_capture(gm_st, gm_config.stack_depth, 1);          \
-		lttng_ust_do_tracepoint(gomemtrace, event, __VA_ARGS__, GM_ORIGIN_LIBC,    \
-					gm_st, gm_d);                                      \
+		if (!(batched))                                                            \
+			lttng_ust_do_tracepoint(gomemtrace, event, __VA_ARGS__,            \
+						GM_ORIGIN_LIBC, gm_st, gm_d);              \
 		errno = gm_saved;                                                          \
 	} while (0)
+/* The same for calls that are never batched. */
+#define GM_EMIT(event, caller, stack_wanted, ...) \
+	GM_EMIT_OR_BATCH(false, event, caller, stack_wanted, __VA_ARGS__)
 
 /* Shared opening of gm_report_* for an allocation of `size` bytes at p: not the program's
  * call, or sampled but the set is full -> nothing to record. */
@@ -148,7 +157,8 @@ GM_COLD static void gm_report_alloc_size(int which, size_t size, void *p, int er
 	if (!gm_report_wanted(caller, p))
 		return;
 	if (which == 0)
-		GM_EMIT(malloc, caller, 1, size, (uintptr_t)p, err);
+		GM_EMIT_OR_BATCH(p && gm_batch_add(GM_BATCH_MALLOC, (uintptr_t)p, size, gm_st, gm_d, true),
+				 malloc, caller, 1, size, (uintptr_t)p, err);
 	else if (which == 1)
 		GM_EMIT(valloc, caller, 1, size, (uintptr_t)p, err);
 	else
@@ -158,7 +168,9 @@ GM_COLD static void gm_report_alloc_size(int which, size_t size, void *p, int er
 GM_COLD static void gm_report_calloc(size_t nmemb, size_t size, void *p, int err, const void *caller)
 {
 	if (gm_report_wanted(caller, p))
-		GM_EMIT(calloc, caller, 1, nmemb, size, (uintptr_t)p, err);
+		GM_EMIT_OR_BATCH(p && gm_batch_add(GM_BATCH_CALLOC, (uintptr_t)p, nmemb * size, gm_st,
+						   gm_d, true),
+				 calloc, caller, 1, nmemb, size, (uintptr_t)p, err);
 }
 
 GM_COLD static void gm_report_alloc_align(int which, size_t align, size_t size, void *p, int err,
@@ -179,7 +191,9 @@ GM_COLD static void gm_report_alloc_align(int which, size_t align, size_t size, 
 GM_COLD static void gm_report_free(void *ptr, const void *caller)
 {
 	if (gm_guard_reportable(caller) && gm_sampling_free((uintptr_t)ptr))
-		GM_EMIT(free, caller, gm_config.free_stacks, (uintptr_t)ptr);
+		GM_EMIT_OR_BATCH(gm_batch_add(GM_BATCH_FREE, (uintptr_t)ptr, 0, gm_st, gm_d,
+					      gm_config.free_stacks),
+				 free, caller, gm_config.free_stacks, (uintptr_t)ptr);
 }
 
 /* After realloc/reallocarray(ptr, nmemb, size) = p, when the event is on and the caller is the

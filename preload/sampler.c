@@ -1,6 +1,8 @@
 /* sampler.c: the sampler thread. Every GOMEMTRACE_SAMPLE_MS it writes gomemtrace:proc_info and
  * gomemtrace:sample (smaps_rollup, status, cgroup memory, mallinfo2, the Go heap's page states
  * from goheap.c, which also writes gomemtrace:go_chunks), and once more at exit (final=1).
+ * With allocation batches on (batch.c) it also writes every thread's batch out every 100 ms,
+ * always just before a sample, and once more at exit (even with GOMEMTRACE_SAMPLE_MS=0).
  *
  * Everything a sample does is allocation-free (read() into stack buffers, hand parsing) so
  * that the final sample can run from the Go trap's signal handler on the runtime's exit_group
@@ -163,6 +165,7 @@ long gm_sampler_read_file(const char *path, char *buf, size_t cap)
 /* ---- the samples ------------------------------------------------------------------------- */
 #include "gomemtrace/schema.h"
 #include "gomemtrace/tp.h"
+#include "preload/batch.h"
 #include "preload/config.h"
 #include "preload/goheap.h"
 #include "preload/gosyms.h"
@@ -219,6 +222,7 @@ void gm_sampler_proc_info(void)
 		.sample_bytes = gm_config.sample_bytes,
 		.sample_big = gm_config.sample_big,
 		.sample_dropped = gm_sampling_dropped(),
+		.batch = gm_config.batch,
 	};
 	lttng_ust_do_tracepoint(gomemtrace, proc_info, &p);
 }
@@ -265,22 +269,33 @@ static void gm_sampler_take(int final, int malloc_ok)
 
 /* ---- the thread ------------------------------------------------------------------------- */
 
+/* The thread wakes every `tick` ms: it writes out the allocation batches (batch.c) on every
+ * tick when batching is on, and takes a sample every sample_interval_ms (if not 0). */
 static void *gm_sampler_main(void *arg)
 {
 	(void)arg;
 	gm_guard_hold_forever();
 	pthread_setname_np(pthread_self(), "gomemtrace");
 	gm_guard_thread_check();
+	uint32_t every = gm_config.sample_interval_ms, tick = every;
+	if (gm_config.batch > 1 && (!tick || tick > GM_BATCH_FLUSH_MS))
+		tick = GM_BATCH_FLUSH_MS;
+	uint64_t since_sample = 0; /* ms since the last sample */
 	struct timespec next;
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
-		uint64_t ns = (uint64_t)next.tv_nsec + (uint64_t)gm_config.sample_interval_ms * 1000000ULL;
+		uint64_t ns = (uint64_t)next.tv_nsec + (uint64_t)tick * 1000000ULL;
 		next.tv_sec += (time_t)(ns / 1000000000ULL);
 		next.tv_nsec = (long)(ns % 1000000000ULL);
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
 			;
 		if (atomic_load(&gm_sampler_finished))
 			return NULL;
+		gm_batch_flush_all(false); /* before the sample: the reader sees the C heap up to it */
+		since_sample += tick;
+		if (!every || since_sample < every)
+			continue;
+		since_sample = 0;
 		gm_gotrap_check();
 		gm_sampler_take(0, 1);
 		/* after a long stall (stopped process), do not fire a burst of catch-up samples */
@@ -309,7 +324,7 @@ __attribute__((destructor)) static void gm_sampler_fini(void)
 void gm_sampler_start(void)
 {
 	prctl(PR_GET_NAME, gm_sampler_procname, 0, 0, 0); /* before any proc_info */
-	if (!gm_config.sample_interval_ms)
+	if (!gm_config.sample_interval_ms && gm_config.batch <= 1)
 		return;
 	gm_sampler_page_size = (uint32_t)getpagesize();
 	pthread_attr_t attr;
@@ -330,10 +345,14 @@ void gm_sampler_start(void)
 
 void gm_sampler_final(bool at_go_exit)
 {
+	gm_guard_depth++; /* nothing done here is the program's */
+	gm_guard_thread_check();
+	gm_batch_flush_all(true); /* the records still in buffers, before the final sample */
+	gm_guard_depth--;
 	if (!gm_config.sample_interval_ms || atomic_exchange(&gm_sampler_finished, 1))
 		return;
 	int saved = errno;
-	gm_guard_depth++; /* nothing done here is the program's */
+	gm_guard_depth++;
 	/* mallinfo2 takes glibc's arena locks. At the Go runtime's exit_group the thread stopped
 	 * synchronously at a syscall site in runtime.exit, so it holds none of them and the other
 	 * threads holding one release it without waiting for us: safe. Any other handler context

@@ -32,6 +32,31 @@ enum gm_goheap_source {
 	GM_GOHEAP_BITMAP = 1, /* read from the runtime's page-allocator chunk bitmaps */
 };
 
+/* ---- gomemtrace:alloc_batch records (docs/events.md, "Batches") ------------------ */
+/* A batch holds `nwords / GM_BATCH_WORDS` records of GM_BATCH_WORDS 64-bit words each:
+ *   [0] ts: CLOCK_MONOTONIC ns when the call happened (the clock of LTTng-UST's events:
+ *       their "cycles", at 1 GHz), taken after malloc returned / before free ran
+ *   [1] ptr: the block
+ *   [2] size | kind << GM_BATCH_KIND_SHIFT (size: bytes; calloc: nmemb * size; free: 0)
+ *   [3] stack id (gomemtrace:stack), 0: no stack (free without GOMEMTRACE_FREE_STACKS)
+ * Only successful malloc/calloc calls and frees of recorded blocks are batched; everything
+ * else (failures, realloc, the aligned family) is an event of its own. */
+#define GM_BATCH_WORDS 4
+#define GM_BATCH_KIND_SHIFT 56
+#define GM_BATCH_SIZE_MASK ((1ULL << GM_BATCH_KIND_SHIFT) - 1)
+enum gm_batch_kind {
+	GM_BATCH_MALLOC = 1,  /* malloc(size) = ptr */
+	GM_BATCH_CALLOC = 2,  /* calloc(nmemb, size) = ptr; size holds nmemb * size */
+	GM_BATCH_FREE = 3,    /* free(ptr) */
+	/* A block freed by the same thread while its malloc/calloc record was still in the
+	 * buffer: the free is folded into that record (no record, no time stamp of its own; no
+	 * other thread can touch the block in between, and no flush, hence no sample, falls
+	 * between the two). Not done with GOMEMTRACE_FREE_STACKS=1. */
+	GM_BATCH_MALLOC_FREED = 4, /* malloc(size) = ptr, then free(ptr) */
+	GM_BATCH_CALLOC_FREED = 5, /* calloc, then free */
+};
+#define GM_BATCH_MAX 256      /* most records in one batch (GOMEMTRACE_BATCH's upper bound) */
+
 /* ---- geometry of the Go heap (amd64, Go 1.19-1.23; see docs/go-runtime.md) -------- */
 #define GM_GO_PAGE_SIZE 8192ULL                   /* runtime pageSize */
 #define GM_GO_CHUNK_BYTES (4ULL << 20)            /* pallocChunkBytes: 512 pages */

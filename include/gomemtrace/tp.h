@@ -41,6 +41,7 @@ struct gm_tp_proc_info {
 	uint64_t sample_bytes;       /* GOMEMTRACE_SAMPLE_BYTES (0: every allocation) */
 	uint64_t sample_big;         /* GOMEMTRACE_SAMPLE_BIG: always recorded from this size on */
 	uint64_t sample_dropped;     /* sampled allocations lost to a full block set */
+	uint32_t batch;              /* GOMEMTRACE_BATCH (0: no batches) */
 };
 struct gm_tp_sample {
 	uint64_t seq; /* sample number, from 0 */
@@ -117,6 +118,38 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, free,
 		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
 		lttng_ust_field_integer(uint8_t, origin, origin)
 		GM_TP_STACK_FIELD))
+
+/* ---- batches (GOMEMTRACE_BATCH > 1; docs/events.md, "Batches") ------------------------ */
+
+/* Records of thread `tid`'s malloc/calloc/free calls, oldest first, GM_BATCH_WORDS words each
+ * (layout in gomemtrace/schema.h). Written when the thread's buffer fills, or by the flusher
+ * (so the event's vtid context may be another thread's). Records carry their own times: the
+ * reader puts them back in time order with the other threads' records. */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, alloc_batch,
+	LTTNG_UST_TP_ARGS(int32_t, tid, const uint64_t *, rec, uint32_t, nwords),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(int32_t, tid, tid)
+		lttng_ust_field_sequence_hex(uint64_t, rec, rec, uint32_t, nwords)))
+
+/* A stack that batch records name by `id` (a hash of the frames): written by the first thread
+ * that records it (again if the tracer's table of written stacks forgot it), always before the
+ * first batch that uses it. */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, stack,
+	LTTNG_UST_TP_ARGS(uint64_t, id, const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uint64_t, id, id)
+		GM_TP_STACK_FIELD))
+
+/* Every thread's batch buffer was written out: each record with ts <= `upto` (CLOCK_MONOTONIC
+ * ns) is in an event before this one. `unflushed`: records that could not be written (a
+ * thread was inside a hook when the process exited); only the final flush (`final` = 1) can
+ * have any. Written every 100 ms or less while recording, and at exit. */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, flush,
+	LTTNG_UST_TP_ARGS(uint64_t, upto, uint8_t, final, uint32_t, unflushed),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, upto, upto)
+		lttng_ust_field_integer(uint8_t, final, final)
+		lttng_ust_field_integer(uint32_t, unflushed, unflushed)))
 
 /* ---- address-space calls ----------------------------------------------------------- */
 
@@ -201,7 +234,9 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, proc_info,
 		 * because the tracer's set of sampled blocks was full. */
 		lttng_ust_field_integer(uint64_t, sample_bytes, p->sample_bytes)
 		lttng_ust_field_integer(uint64_t, sample_big, p->sample_big)
-		lttng_ust_field_integer(uint64_t, sample_dropped, p->sample_dropped)))
+		lttng_ust_field_integer(uint64_t, sample_dropped, p->sample_dropped)
+		/* GOMEMTRACE_BATCH: records per gomemtrace:alloc_batch (0: no batches, one event a call) */
+		lttng_ust_field_integer(uint32_t, batch, p->batch)))
 /* The Go trap changed state (armed, refused, disarmed); `sites` = patched syscall sites. */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, trap_status,
 	LTTNG_UST_TP_ARGS(uint8_t, state, uint32_t, sites, const char *, reason),

@@ -15,6 +15,10 @@ set -euo pipefail
 # The tests count events exactly: every allocation recorded unless a test asks for sampling
 # (the tracer's default is GOMEMTRACE_SAMPLE_BYTES=524288; tests/e2e/sampling.sh checks it).
 export GOMEMTRACE_SAMPLE_BYTES=0
+# ... and grep one event per call: no batches (the tracer's default is GOMEMTRACE_BATCH=128).
+# The tests that read traces through the reader use the default (report_lib.sh and
+# scenario_lib.sh unset it); tests/e2e/batch.sh checks batches against per-call events.
+export GOMEMTRACE_BATCH=0
 GM_PRELOAD="$GM_TOP_BUILDDIR/preload/.libs/libgomemtrace.so"
 GM_TOOL="$GM_TOP_BUILDDIR/tools/gomemtrace"
 GM_TEST_NAME=$(basename "$0" .sh)

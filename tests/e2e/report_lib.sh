@@ -3,6 +3,7 @@ GM_REPORT="$GM_TOP_BUILDDIR/tests/tools/gm-report-run"
 [ -x "$GM_REPORT" ] || gm_fail "$GM_REPORT not built (make check builds it)"
 command -v jq >/dev/null || gm_skip "jq is not installed (the tests read the JSON report with it)"
 
+unset GOMEMTRACE_BATCH # the reader puts batched records back in order: use the default
 exec 3>&2 # the test's stderr, for failures while a call's stderr is redirected
 
 # gm_report [options] TRACE_DIR: run the reader; the exit status is returned. A crash

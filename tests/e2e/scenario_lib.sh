@@ -5,6 +5,7 @@
 GM_JSON_FLAT="$GM_TOP_BUILDDIR/tests/tools/gm-json-flat"
 [ -x "$GM_JSON_FLAT" ] || gm_fail "$GM_JSON_FLAT not built (make check builds it)"
 [ -x "$GM_TOOL" ] || gm_fail "$GM_TOOL not built"
+unset GOMEMTRACE_BATCH # the tracer's default (batches): the reader puts records back in order
 : "${SC_SAMPLE_MS:=100}"
 MIB=1048576
 

@@ -6,11 +6,15 @@
  *   churn dlopen LIB       dlopen/dlsym/dlclose LIB a few times
  *   churn leak N           N blocks of 64..4159 bytes (malloc, calloc, realloc), every other one
  *                          freed; prints the bytes allocated in all and still allocated
+ *   churn handoff N ITER   N producer threads malloc ITER blocks each and hand them to N
+ *                          consumer threads, which free them (so addresses move between
+ *                          threads and arenas) except every 7th; prints the same two totals
  * The output is deterministic so that traced and untraced runs can be compared byte for byte. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +188,90 @@ static int run_leak(int n)
 	return 0;
 }
 
+/* ---- handoff: blocks freed by another thread than the one that allocated them ---- */
+#define HANDOFF_RING 64
+struct handoff {
+	pthread_mutex_t mu;            /* guards the rest */
+	pthread_cond_t cv;             /* signalled on every put and take */
+	void *ring[HANDOFF_RING];      /* blocks in flight */
+	size_t size[HANDOFF_RING];     /* their sizes */
+	unsigned head, count;          /* ring position, blocks in it */
+	int iter;                      /* blocks per producer */
+	size_t live;                   /* bytes kept by the consumer */
+};
+static void *volatile handoff_keep[1 << 20]; /* kept blocks, reachable */
+static _Atomic unsigned handoff_nkeep;
+
+static void *handoff_producer(void *arg)
+{
+	struct handoff *h = arg;
+	for (int i = 0; i < h->iter; i++) {
+		size_t sz = 16 + ((unsigned)i * 40503u) % 2000;
+		void *p = malloc(sz);
+		if (!p)
+			abort();
+		memset(p, 2, 8);
+		pthread_mutex_lock(&h->mu);
+		while (h->count == HANDOFF_RING)
+			pthread_cond_wait(&h->cv, &h->mu);
+		h->ring[(h->head + h->count) % HANDOFF_RING] = p;
+		h->size[(h->head + h->count) % HANDOFF_RING] = sz;
+		h->count++;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+	return NULL;
+}
+
+static void *handoff_consumer(void *arg)
+{
+	struct handoff *h = arg;
+	for (int i = 0; i < h->iter; i++) {
+		pthread_mutex_lock(&h->mu);
+		while (!h->count)
+			pthread_cond_wait(&h->cv, &h->mu);
+		void *p = h->ring[h->head];
+		size_t sz = h->size[h->head];
+		h->head = (h->head + 1) % HANDOFF_RING;
+		h->count--;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+		if (i % 7 == 3) {
+			handoff_keep[atomic_fetch_add(&handoff_nkeep, 1) % (1 << 20)] = p;
+			h->live += sz;
+		} else {
+			free(p);
+		}
+	}
+	return NULL;
+}
+
+static int run_handoff(int n, int iter)
+{
+	struct handoff *hs = calloc((size_t)n, sizeof *hs);
+	pthread_t *t = calloc((size_t)n * 2, sizeof *t);
+	if (!hs || !t)
+		abort();
+	size_t total = 0, live = 0;
+	for (int k = 0; k < n; k++) {
+		pthread_mutex_init(&hs[k].mu, NULL);
+		pthread_cond_init(&hs[k].cv, NULL);
+		hs[k].iter = iter;
+		pthread_create(&t[2 * k], NULL, handoff_producer, &hs[k]);
+		pthread_create(&t[2 * k + 1], NULL, handoff_consumer, &hs[k]);
+	}
+	for (int k = 0; k < 2 * n; k++)
+		pthread_join(t[k], NULL);
+	for (int k = 0; k < n; k++)
+		live += hs[k].live;
+	for (int i = 0; i < iter; i++)
+		total += 16 + ((unsigned)i * 40503u) % 2000;
+	printf("allocated=%zu live=%zu\n", total * (size_t)n, live);
+	free(t);
+	free(hs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -193,10 +281,12 @@ int main(int argc, char **argv)
 		return run_edge();
 	if (argc >= 2 && !strcmp(argv[1], "fork"))
 		return run_fork();
+	if (argc >= 4 && !strcmp(argv[1], "handoff"))
+		return run_handoff(atoi(argv[2]), atoi(argv[3]));
 	if (argc >= 3 && !strcmp(argv[1], "leak"))
 		return run_leak(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "dlopen"))
 		return run_dlopen(argv[2]);
-	fprintf(stderr, "usage: churn threads N ITER | edge | fork | dlopen LIB\n");
+	fprintf(stderr, "usage: churn threads N ITER | edge | fork | dlopen LIB | leak N | handoff N ITER\n");
 	return 2;
 }

@@ -1,0 +1,232 @@
+/* batch.c: per-thread buffers of allocation records and their flusher (see batch.h).
+ *
+ * The protocol, one word per buffer (`state`):
+ *   FREE --claim(thread, CAS)--> IDLE <--append(owner, CAS)--> BUSY
+ *                                 IDLE <--flush(flusher, CAS)--> FLUSHING
+ * Only the owner moves IDLE->BUSY and only the flusher IDLE->FLUSHING, both by CAS, so the
+ * buffer has one writer at a time and nobody ever waits in a hook: an owner that finds its
+ * buffer FLUSHING writes that one call as an event of its own. A record's time is read after
+ * the owner's CAS, so a flusher that started at time T and found a buffer IDLE has seen (or
+ * the owner has already written) every record of it stamped before T: that is `upto`.
+ * Buffers live in a static pool, not in TLS: the flusher reads a dead thread's records safely
+ * and gives its buffer back (tgkill(pid, tid, 0) == ESRCH). */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include "gomemtrace/schema.h"
+#include "gomemtrace/tp.h"
+#include "preload/batch.h"
+#include "preload/config.h"
+#include "preload/guard.h"
+
+/* ---- the pool ------------------------------------------------------------------------ */
+
+enum { GM_BB_FREE = 0, GM_BB_IDLE, GM_BB_BUSY, GM_BB_FLUSHING };
+
+#define GM_BATCH_SLOTS 256 /* threads with a buffer at once; the rest write events of their own */
+#define GM_BATCH_FOLD 32   /* records a free looks back through for its block's malloc */
+
+struct gm_batch_buf {
+	_Atomic uint32_t state; /* GM_BB_*: moved by CAS as above (owner, flusher, claimer) */
+	uint32_t n;             /* records held; touched by whoever moved state away from IDLE */
+	int32_t tid;            /* the owner thread; set by the claimer, read by the flusher */
+	uint64_t rec[GM_BATCH_MAX * GM_BATCH_WORDS]; /* the records; same rule as n */
+} __attribute__((aligned(64)));
+
+static struct gm_batch_buf gm_batch_pool[GM_BATCH_SLOTS]; /* 2 MiB of bss, touched on use */
+static _Atomic uint32_t gm_batch_hint;                    /* where claimers start looking */
+/* This thread's buffer, NULL before its first record; owner: this thread (reset in a fork child). */
+static __thread struct gm_batch_buf *gm_batch_mine __attribute__((tls_model("initial-exec")));
+/* 1 once this thread found the pool full: it never looks again; owner: this thread. */
+static __thread int gm_batch_none __attribute__((tls_model("initial-exec")));
+/* 1 once the final flush ran (any thread; the one that sets it runs it). */
+static _Atomic int gm_batch_final_done;
+
+static inline uint64_t gm_batch_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t); /* LTTng-UST's clock (its events' "cycles") */
+	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+}
+
+static struct gm_batch_buf *gm_batch_claim(void)
+{
+	if (gm_batch_none)
+		return NULL;
+	uint32_t start = atomic_load_explicit(&gm_batch_hint, memory_order_relaxed);
+	for (uint32_t k = 0; k < GM_BATCH_SLOTS; k++) {
+		struct gm_batch_buf *b = &gm_batch_pool[(start + k) % GM_BATCH_SLOTS];
+		uint32_t f = GM_BB_FREE;
+		if (atomic_load_explicit(&b->state, memory_order_relaxed) != GM_BB_FREE ||
+		    !atomic_compare_exchange_strong_explicit(&b->state, &f, GM_BB_BUSY,
+							     memory_order_acquire, memory_order_relaxed))
+			continue;
+		b->tid = (int32_t)syscall(SYS_gettid); /* once per thread */
+		b->n = 0;
+		atomic_store_explicit(&b->state, GM_BB_IDLE, memory_order_release);
+		atomic_store_explicit(&gm_batch_hint, (start + k + 1) % GM_BATCH_SLOTS, memory_order_relaxed);
+		return gm_batch_mine = b;
+	}
+	gm_batch_none = 1;
+	return NULL;
+}
+
+/* Write b's records as one event; the caller holds b (BUSY or FLUSHING). */
+static void gm_batch_write(struct gm_batch_buf *b)
+{
+	if (b->n)
+		lttng_ust_do_tracepoint(gomemtrace, alloc_batch, b->tid, b->rec, b->n * GM_BATCH_WORDS);
+	b->n = 0;
+}
+
+/* A fork()ed child has one thread; the parent's buffers are the parent's to write. */
+static void gm_batch_atfork_child(void)
+{
+	for (int i = 0; i < GM_BATCH_SLOTS; i++) {
+		gm_batch_pool[i].n = 0;
+		atomic_store_explicit(&gm_batch_pool[i].state, GM_BB_FREE, memory_order_relaxed);
+	}
+	gm_batch_mine = NULL;
+	gm_batch_none = 0;
+	atomic_store(&gm_batch_final_done, 0);
+}
+
+void gm_batch_init(void)
+{
+	if (gm_config.batch > 1)
+		pthread_atfork(NULL, NULL, gm_batch_atfork_child);
+}
+
+/* ---- stacks -------------------------------------------------------------------------- */
+
+#define GM_BATCH_STACKS (1u << 16) /* stacks remembered as written (direct-mapped, lossy) */
+/* Ids of stacks already written, by (id >> 1) & mask; any thread, relaxed: a stale slot only
+ * means the stack is written again, which the reader ignores. */
+static _Atomic uint64_t gm_batch_seen[GM_BATCH_STACKS];
+
+/* The id of stack st[0..d): a 64-bit hash of the frames, never 0. */
+static uint64_t gm_batch_stack_hash(const uint64_t *st, uint32_t d)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ d;
+	for (uint32_t i = 0; i < d; i++) {
+		h ^= st[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 32;
+	return h | 1;
+}
+
+/* The stack's id; writes gomemtrace:stack first when it is not known to be written. The event
+ * precedes the slot store, so any thread that sees the id in the table sees it written. */
+static uint64_t gm_batch_stack_id(const uint64_t *st, uint32_t d)
+{
+	uint64_t id = gm_batch_stack_hash(st, d);
+	_Atomic uint64_t *slot = &gm_batch_seen[(id >> 1) & (GM_BATCH_STACKS - 1)];
+	if (atomic_load_explicit(slot, memory_order_relaxed) != id) {
+		lttng_ust_do_tracepoint(gomemtrace, stack, id, st, d);
+		atomic_store_explicit(slot, id, memory_order_release);
+	}
+	return id;
+}
+
+/* ---- the owner's side ---------------------------------------------------------------- */
+
+bool gm_batch_add(unsigned kind, uintptr_t ptr, uint64_t size, const uint64_t *st, uint32_t depth,
+		  bool has_stack)
+{
+	if (gm_config.batch <= 1 || !lttng_ust_tracepoint_enabled(gomemtrace, alloc_batch) ||
+	    !lttng_ust_tracepoint_enabled(gomemtrace, stack) || size > GM_BATCH_SIZE_MASK)
+		return false;
+	struct gm_batch_buf *b = gm_batch_mine;
+	if (__builtin_expect(!b, 0) && !(b = gm_batch_claim()))
+		return false;
+	uint32_t idle = GM_BB_IDLE;
+	if (!atomic_compare_exchange_strong_explicit(&b->state, &idle, GM_BB_BUSY, memory_order_acquire,
+						     memory_order_relaxed))
+		return false; /* the flusher has it: this call goes out as an event of its own */
+	if (kind == GM_BATCH_FREE && !has_stack) { /* freed while its record is still here? */
+		uint64_t *r = b->rec + (size_t)b->n * GM_BATCH_WORDS;
+		for (uint32_t k = b->n < GM_BATCH_FOLD ? b->n : GM_BATCH_FOLD; k > 0; k--) {
+			r -= GM_BATCH_WORDS;
+			unsigned rk = (unsigned)(r[2] >> GM_BATCH_KIND_SHIFT);
+			if (r[1] != ptr || rk == GM_BATCH_MALLOC_FREED || rk == GM_BATCH_CALLOC_FREED)
+				continue;
+			if (rk == GM_BATCH_MALLOC || rk == GM_BATCH_CALLOC) {
+				r[2] += (uint64_t)(GM_BATCH_MALLOC_FREED - GM_BATCH_MALLOC) << GM_BATCH_KIND_SHIFT;
+				atomic_store_explicit(&b->state, GM_BB_IDLE, memory_order_release);
+				return true;
+			}
+			break; /* an older free of the same address: not this block */
+		}
+	}
+	uint64_t id = has_stack ? gm_batch_stack_id(st, depth) : 0;
+	uint64_t *r = b->rec + (size_t)b->n * GM_BATCH_WORDS;
+	r[0] = gm_batch_now(); /* after the CAS: see the protocol above */
+	r[1] = ptr;
+	r[2] = size | (uint64_t)kind << GM_BATCH_KIND_SHIFT;
+	r[3] = id;
+	if (++b->n >= gm_config.batch)
+		gm_batch_write(b);
+	atomic_store_explicit(&b->state, GM_BB_IDLE, memory_order_release);
+	return true;
+}
+
+/* ---- the flusher --------------------------------------------------------------------- */
+
+/* Take buffer b away from its owner; `final`: wait a little for an owner inside a hook. */
+static bool gm_batch_take(struct gm_batch_buf *b, bool final)
+{
+	for (int tries = 0;; tries++) {
+		uint32_t idle = GM_BB_IDLE;
+		if (atomic_compare_exchange_strong_explicit(&b->state, &idle, GM_BB_FLUSHING,
+							    memory_order_acquire, memory_order_relaxed))
+			return true;
+		/* FLUSHING: the periodic flusher, met by the final one */
+		if (idle == GM_BB_FREE || (idle == GM_BB_FLUSHING && !final) ||
+		    tries >= (final ? 200 : 20))
+			return false;
+		sched_yield(); /* an owner is BUSY for well under a microsecond, unless preempted */
+	}
+}
+
+void gm_batch_flush_all(bool final)
+{
+	if (gm_config.batch <= 1)
+		return;
+	if (final && atomic_exchange(&gm_batch_final_done, 1))
+		return;
+	int saved = errno;
+	uint64_t upto = gm_batch_now();
+	bool complete = true;
+	uint32_t unflushed = 0;
+	pid_t pid = getpid();
+	for (int i = 0; i < GM_BATCH_SLOTS; i++) {
+		struct gm_batch_buf *b = &gm_batch_pool[i];
+		if (atomic_load_explicit(&b->state, memory_order_acquire) == GM_BB_FREE)
+			continue;
+		if (!gm_batch_take(b, final)) {
+			if (atomic_load_explicit(&b->state, memory_order_relaxed) == GM_BB_FREE)
+				continue; /* given back meanwhile */
+			complete = false;
+			unflushed += __atomic_load_n(&b->n, __ATOMIC_RELAXED); /* a racy count: at exit */
+			continue;
+		}
+		/* an empty buffer: its thread may be gone; then nobody else can touch it, give it back */
+		bool dead = !final && !b->n && syscall(SYS_tgkill, pid, b->tid, 0) < 0 && errno == ESRCH;
+		gm_batch_write(b);
+		atomic_store_explicit(&b->state, dead ? GM_BB_FREE : GM_BB_IDLE, memory_order_release);
+	}
+	if (complete || final)
+		lttng_ust_tracepoint(gomemtrace, flush, complete ? upto : 0, (uint8_t)final, unflushed);
+	errno = saved;
+}

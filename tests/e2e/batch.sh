@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Batches (GOMEMTRACE_BATCH, preload/batch.c): `churn handoff 4 20000` (4 producer threads
+# malloc 20000 blocks each and hand them to 4 consumer threads, which free all but every 7th:
+# addresses move between threads, so records of one address sit in different threads'
+# batches) traced with batches (the default) and without (GOMEMTRACE_BATCH=0):
+#  - the program's output is the same traced and untraced;
+#  - batched: the malloc/free calls are records in gomemtrace:alloc_batch events, not events of
+#    their own (records > 10x the remaining per-call malloc/free events); every record's stack
+#    id has a gomemtrace:stack; periodic flushes and one final flush with nothing left behind;
+#  - the report of both traces: c_heap_live within 64 KiB above the program's live bytes (the
+#    reader put the records back in time order: a free applied before the malloc it ends
+#    would leave the block live, or count an unknown free), and no unknown frees.
+# The Go exit path (records flushed from the trap's handler at exit_group) is checked by
+# report_leak.sh, whose leaked blocks are recorded in batches.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/report_lib.sh"
+churn="$GM_TOP_BUILDDIR/tests/data/robust/churn"
+[ -x "$churn" ] || gm_fail "$churn is not built (make check builds it)"
+
+"$churn" handoff 4 20000 >"$GM_SCRATCH/plain.out"
+live=$(sed -n 's/.*live=\([0-9]*\).*/\1/p' "$GM_SCRATCH/plain.out")
+[ -n "$live" ] || gm_fail "churn printed no live= ($(cat "$GM_SCRATCH/plain.out"))"
+
+for batch in default 0; do
+	d="$GM_SCRATCH/b$batch"; mkdir -p "$d"
+	if [ $batch = default ]; then
+		gm_trace "$d/trace" -- "$churn" handoff 4 20000 >"$d/out"
+	else
+		GOMEMTRACE_BATCH=0 gm_trace "$d/trace" -- "$churn" handoff 4 20000 >"$d/out"
+	fi
+	diff -u "$GM_SCRATCH/plain.out" "$d/out" || gm_fail "batch $batch: traced output differs"
+	gm_events "$d/trace" | grep 'procname = "churn"' >"$d/ev" || true
+	direct=$(gm_count "$d/ev" 'gomemtrace:(malloc|free): ')
+	if [ $batch = default ]; then
+		# records: _rec_length / 4 per batch
+		records=$(grep -oE 'gomemtrace:alloc_batch: .*_rec_length = [0-9]+' "$d/ev" \
+			| sed -E 's/.*_rec_length = //' | awk '{ n += $1 / 4 } END { print n + 0 }')
+		gm_note "batched: $records records, $direct per-call malloc/free events"
+		[ "$records" -gt $((10 * direct)) ] \
+			|| gm_fail "batched: $records records against $direct per-call events (want > 10x)"
+		# the stack ids used by malloc records (kind 1, 2, 4, 5) are all defined
+		grep -oE 'gomemtrace:stack: .*id = 0x[0-9A-F]+' "$d/ev" | sed -E 's/.*id = //' | sort -u >"$d/ids"
+		grep -oE 'gomemtrace:alloc_batch: .*' "$d/ev" | grep -oE '\[[0-9]+\] = 0x[0-9A-F]+' \
+			| awk -F'[][ =x]+' '{ i = $2; if (i % 4 == 2) k = substr($4, 1, length($4) - 14);
+				if (i % 4 == 3 && (k == "1" || k == "2" || k == "4" || k == "5")) print "0x" $4 }' \
+			| sort -u >"$d/used"
+		[ -s "$d/used" ] || gm_fail "batched: no malloc record with a stack id"
+		missing=$(comm -13 "$d/ids" "$d/used" | wc -l)
+		[ "$missing" -eq 0 ] || gm_fail "batched: $missing stack ids used by records but never defined"
+		[ "$(gm_count "$d/ev" 'gomemtrace:flush: .*final = 0')" -ge 1 ] \
+			|| gm_fail "batched: no periodic gomemtrace:flush"
+		[ "$(gm_count "$d/ev" 'gomemtrace:flush: .*final = 1, unflushed = 0 }')" -eq 1 ] \
+			|| gm_fail "batched: not exactly one final flush with nothing left behind"
+	else
+		[ "$(gm_count "$d/ev" 'gomemtrace:alloc_batch: ')" -eq 0 ] \
+			|| gm_fail "GOMEMTRACE_BATCH=0: batches were written"
+		[ "$direct" -ge 160000 ] || gm_fail "GOMEMTRACE_BATCH=0: $direct malloc/free events, want >= 160000"
+	fi
+	gm_report --format json -o "$d/r.json" "$d/trace" || gm_fail "batch $batch: report failed"
+	gm_proc_json "$d/r.json" "$churn" >"$d/p.json" || gm_fail "batch $batch: churn not in the report"
+	got=$(jq .final.c_heap_live "$d/p.json")
+	gm_note "batch $batch: c_heap_live $got, churn says live=$live"
+	[ $((got - live)) -ge 0 ] && [ $((got - live)) -le 65536 ] \
+		|| gm_fail "batch $batch: c_heap_live $got, churn says live=$live (want within 64 KiB above)"
+done
+echo "PASS: batch (records $records, live $live)"
