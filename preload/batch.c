@@ -1,13 +1,14 @@
 /* batch.c: per-thread buffers of allocation records and their flusher (see batch.h).
  *
- * The protocol, one word per buffer (`state`):
- *   FREE --claim(thread, CAS)--> IDLE <--append(owner, CAS)--> BUSY
- *                                 IDLE <--flush(flusher, CAS)--> FLUSHING
- * Only the owner moves IDLE->BUSY and only the flusher IDLE->FLUSHING, both by CAS, so the
- * buffer has one writer at a time and nobody ever waits in a hook: an owner that finds its
- * buffer FLUSHING writes that one call as an event of its own. A record's time is read after
- * the owner's CAS, so a flusher that started at time T and found a buffer IDLE has seen (or
- * the owner has already written) every record of it stamped before T: that is `upto`.
+ * The protocol: two flags per buffer, each with one writer. The owner sets `busy` around an
+ * append and gives up (writes that call as an event of its own) if it then sees `claim`; the
+ * flusher sets `claim` on every buffer, makes every thread of the process execute a full
+ * barrier (membarrier(2) PRIVATE_EXPEDITED, once per flush), and then writes out each buffer
+ * whose `busy` is clear. This is the asymmetric Dekker of liburcu: the owner pays a compiler
+ * barrier, not a locked instruction (where membarrier is refused, it pays a fence). Nobody
+ * ever waits in a hook. A record's time is read after the owner's check, and `upto` after the
+ * flusher's barrier, so a flush that found no buffer busy has written (or the owners
+ * already did) every record stamped before `upto`.
  * Buffers live in a static pool, not in TLS: the flusher reads a dead thread's records safely
  * and gives its buffer back (tgkill(pid, tid, 0) == ESRCH). */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/membarrier.h>
 #include <sys/syscall.h>
 
 #include "gomemtrace/schema.h"
@@ -28,14 +30,16 @@
 
 /* ---- the pool ------------------------------------------------------------------------ */
 
-enum { GM_BB_FREE = 0, GM_BB_IDLE, GM_BB_BUSY, GM_BB_FLUSHING };
+enum { GM_BB_FREE = 0, GM_BB_OWNED };
 
 #define GM_BATCH_SLOTS 256 /* threads with a buffer at once; the rest write events of their own */
 #define GM_BATCH_FOLD 32   /* records a free looks back through for its block's malloc */
 
 struct gm_batch_buf {
-	_Atomic uint32_t state; /* GM_BB_*: moved by CAS as above (owner, flusher, claimer) */
-	uint32_t n;             /* records held; touched by whoever moved state away from IDLE */
+	_Atomic uint32_t state; /* GM_BB_FREE / OWNED: claimed by a thread (CAS), given back by the flusher */
+	_Atomic uint32_t busy;  /* 1 while the owner appends; written by the owner only */
+	_Atomic uint32_t claim; /* 1 while the flusher may take the buffer; written by the flusher only */
+	uint32_t n;             /* records held; the owner's while busy, the flusher's while it holds it */
 	int32_t tid;            /* the owner thread; set by the claimer, read by the flusher */
 	uint64_t rec[GM_BATCH_MAX * GM_BATCH_WORDS]; /* the records; same rule as n */
 } __attribute__((aligned(64)));
@@ -48,6 +52,11 @@ static __thread struct gm_batch_buf *gm_batch_mine __attribute__((tls_model("ini
 static __thread int gm_batch_none __attribute__((tls_model("initial-exec")));
 /* 1 once the final flush ran (any thread; the one that sets it runs it). */
 static _Atomic int gm_batch_final_done;
+/* 1 while a flush runs (the periodic one and the final one exclude each other). */
+static _Atomic int gm_batch_flushing;
+/* 1: membarrier(PRIVATE_EXPEDITED) is registered, owners need only a compiler barrier.
+ * Written by gm_batch_init / the fork child handler / a flusher whose membarrier failed. */
+static _Atomic int gm_batch_mb;
 
 static inline uint64_t gm_batch_now(void)
 {
@@ -65,12 +74,14 @@ static struct gm_batch_buf *gm_batch_claim(void)
 		struct gm_batch_buf *b = &gm_batch_pool[(start + k) % GM_BATCH_SLOTS];
 		uint32_t f = GM_BB_FREE;
 		if (atomic_load_explicit(&b->state, memory_order_relaxed) != GM_BB_FREE ||
-		    !atomic_compare_exchange_strong_explicit(&b->state, &f, GM_BB_BUSY,
+		    !atomic_compare_exchange_strong_explicit(&b->state, &f, GM_BB_OWNED,
 							     memory_order_acquire, memory_order_relaxed))
 			continue;
+		/* a flusher takes only buffers it saw owned when it started, and gives one back
+		 * (FREE) only after its round: nobody else touches these now */
 		b->tid = (int32_t)syscall(SYS_gettid); /* once per thread */
 		b->n = 0;
-		atomic_store_explicit(&b->state, GM_BB_IDLE, memory_order_release);
+		atomic_store_explicit(&b->busy, 0, memory_order_relaxed);
 		atomic_store_explicit(&gm_batch_hint, (start + k + 1) % GM_BATCH_SLOTS, memory_order_relaxed);
 		return gm_batch_mine = b;
 	}
@@ -86,13 +97,23 @@ static void gm_batch_write(struct gm_batch_buf *b)
 	b->n = 0;
 }
 
+static void gm_batch_mb_register(void)
+{
+	int ok = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+	atomic_store(&gm_batch_mb, ok);
+}
+
 /* A fork()ed child has one thread; the parent's buffers are the parent's to write. */
 static void gm_batch_atfork_child(void)
 {
 	for (int i = 0; i < GM_BATCH_SLOTS; i++) {
 		gm_batch_pool[i].n = 0;
+		atomic_store_explicit(&gm_batch_pool[i].busy, 0, memory_order_relaxed);
+		atomic_store_explicit(&gm_batch_pool[i].claim, 0, memory_order_relaxed);
 		atomic_store_explicit(&gm_batch_pool[i].state, GM_BB_FREE, memory_order_relaxed);
 	}
+	atomic_store(&gm_batch_flushing, 0);
+	gm_batch_mb_register(); /* a new mm: register again */
 	gm_batch_mine = NULL;
 	gm_batch_none = 0;
 	atomic_store(&gm_batch_final_done, 0);
@@ -100,8 +121,10 @@ static void gm_batch_atfork_child(void)
 
 void gm_batch_init(void)
 {
-	if (gm_config.batch > 1)
-		pthread_atfork(NULL, NULL, gm_batch_atfork_child);
+	if (gm_config.batch <= 1)
+		return;
+	gm_batch_mb_register();
+	pthread_atfork(NULL, NULL, gm_batch_atfork_child);
 }
 
 /* ---- stacks -------------------------------------------------------------------------- */
@@ -114,13 +137,16 @@ static _Atomic uint64_t gm_batch_seen[GM_BATCH_STACKS];
 /* The id of stack st[0..d): a 64-bit hash of the frames, never 0. */
 static uint64_t gm_batch_stack_hash(const uint64_t *st, uint32_t d)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ d;
-	for (uint32_t i = 0; i < d; i++) {
-		h ^= st[i];
-		h *= 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
+	/* two independent multiply chains (odd and even frames): half the latency of one */
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ d, g = 0x94d049bb133111ebULL;
+	uint32_t i = 0;
+	for (; i + 1 < d; i += 2) {
+		h = (h ^ st[i]) * 0xff51afd7ed558ccdULL;
+		g = (g ^ st[i + 1]) * 0xc2b2ae3d27d4eb4fULL;
 	}
-	h ^= h >> 29;
+	if (i < d)
+		h = (h ^ st[i]) * 0xff51afd7ed558ccdULL;
+	h ^= (g >> 31 | g << 33) ^ h >> 29;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 32;
 	return h | 1;
@@ -150,10 +176,15 @@ bool gm_batch_add(unsigned kind, uintptr_t ptr, uint64_t size, const uint64_t *s
 	struct gm_batch_buf *b = gm_batch_mine;
 	if (__builtin_expect(!b, 0) && !(b = gm_batch_claim()))
 		return false;
-	uint32_t idle = GM_BB_IDLE;
-	if (!atomic_compare_exchange_strong_explicit(&b->state, &idle, GM_BB_BUSY, memory_order_acquire,
-						     memory_order_relaxed))
+	atomic_store_explicit(&b->busy, 1, memory_order_relaxed);
+	if (__builtin_expect(atomic_load_explicit(&gm_batch_mb, memory_order_relaxed), 1))
+		atomic_signal_fence(memory_order_seq_cst); /* the flusher's membarrier does the rest */
+	else
+		atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&b->claim, memory_order_acquire)) {
+		atomic_store_explicit(&b->busy, 0, memory_order_release);
 		return false; /* the flusher has it: this call goes out as an event of its own */
+	}
 	if (kind == GM_BATCH_FREE && !has_stack) { /* freed while its record is still here? */
 		uint64_t *r = b->rec + (size_t)b->n * GM_BATCH_WORDS;
 		for (uint32_t k = b->n < GM_BATCH_FOLD ? b->n : GM_BATCH_FOLD; k > 0; k--) {
@@ -163,7 +194,7 @@ bool gm_batch_add(unsigned kind, uintptr_t ptr, uint64_t size, const uint64_t *s
 				continue;
 			if (rk == GM_BATCH_MALLOC || rk == GM_BATCH_CALLOC) {
 				r[2] += (uint64_t)(GM_BATCH_MALLOC_FREED - GM_BATCH_MALLOC) << GM_BATCH_KIND_SHIFT;
-				atomic_store_explicit(&b->state, GM_BB_IDLE, memory_order_release);
+				atomic_store_explicit(&b->busy, 0, memory_order_release);
 				return true;
 			}
 			break; /* an older free of the same address: not this block */
@@ -171,32 +202,29 @@ bool gm_batch_add(unsigned kind, uintptr_t ptr, uint64_t size, const uint64_t *s
 	}
 	uint64_t id = has_stack ? gm_batch_stack_id(st, depth) : 0;
 	uint64_t *r = b->rec + (size_t)b->n * GM_BATCH_WORDS;
-	r[0] = gm_batch_now(); /* after the CAS: see the protocol above */
+	r[0] = gm_batch_now(); /* after the check of claim: see the protocol above */
 	r[1] = ptr;
 	r[2] = size | (uint64_t)kind << GM_BATCH_KIND_SHIFT;
 	r[3] = id;
 	if (++b->n >= gm_config.batch)
 		gm_batch_write(b);
-	atomic_store_explicit(&b->state, GM_BB_IDLE, memory_order_release);
+	atomic_store_explicit(&b->busy, 0, memory_order_release);
 	return true;
 }
 
 /* ---- the flusher --------------------------------------------------------------------- */
 
-/* Take buffer b away from its owner; `final`: wait a little for an owner inside a hook. */
-static bool gm_batch_take(struct gm_batch_buf *b, bool final)
+/* Make every thread of the process pass a full barrier (or fail: then owners use fences). */
+static bool gm_batch_barrier(void)
 {
-	for (int tries = 0;; tries++) {
-		uint32_t idle = GM_BB_IDLE;
-		if (atomic_compare_exchange_strong_explicit(&b->state, &idle, GM_BB_FLUSHING,
-							    memory_order_acquire, memory_order_relaxed))
+	if (atomic_load(&gm_batch_mb)) {
+		if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
 			return true;
-		/* FLUSHING: the periodic flusher, met by the final one */
-		if (idle == GM_BB_FREE || (idle == GM_BB_FLUSHING && !final) ||
-		    tries >= (final ? 200 : 20))
-			return false;
-		sched_yield(); /* an owner is BUSY for well under a microsecond, unless preempted */
+		atomic_store(&gm_batch_mb, 0); /* owners fence from now on; this round is void */
+		return false;
 	}
+	atomic_thread_fence(memory_order_seq_cst);
+	return true;
 }
 
 void gm_batch_flush_all(bool final)
@@ -206,27 +234,54 @@ void gm_batch_flush_all(bool final)
 	if (final && atomic_exchange(&gm_batch_final_done, 1))
 		return;
 	int saved = errno;
+	/* one flusher at a time: the periodic one steps aside, the final one waits a little */
+	for (int tries = 0; atomic_exchange(&gm_batch_flushing, 1); tries++) {
+		if (!final || tries >= 1000) {
+			errno = saved;
+			return;
+		}
+		sched_yield();
+	}
+	/* upto first: a buffer claimed by a new thread after the scan below holds only later
+	 * records; one claimed before holds a record stamped before upto only if its owner
+	 * checked `claim` before we set it: then we see it busy, or the record is there */
 	uint64_t upto = gm_batch_now();
-	bool complete = true;
+	uint64_t mine[GM_BATCH_SLOTS / 64] = { 0 }; /* the buffers this round claims */
+	for (int i = 0; i < GM_BATCH_SLOTS; i++)
+		if (atomic_load_explicit(&gm_batch_pool[i].state, memory_order_acquire) != GM_BB_FREE) {
+			atomic_store_explicit(&gm_batch_pool[i].claim, 1, memory_order_relaxed);
+			mine[i / 64] |= 1ULL << (i % 64);
+		}
+	bool barrier = gm_batch_barrier(), complete = barrier;
 	uint32_t unflushed = 0;
 	pid_t pid = getpid();
 	for (int i = 0; i < GM_BATCH_SLOTS; i++) {
-		struct gm_batch_buf *b = &gm_batch_pool[i];
-		if (atomic_load_explicit(&b->state, memory_order_acquire) == GM_BB_FREE)
+		if (!(mine[i / 64] >> (i % 64) & 1))
 			continue;
-		if (!gm_batch_take(b, final)) {
-			if (atomic_load_explicit(&b->state, memory_order_relaxed) == GM_BB_FREE)
-				continue; /* given back meanwhile */
+		struct gm_batch_buf *b = &gm_batch_pool[i];
+		/* an owner inside a hook sees claim on its next call; this one ends in well under
+		 * a microsecond unless it is preempted: at exit, wait for it a little */
+		for (int tries = 0; barrier && final && tries < 200 &&
+				    atomic_load_explicit(&b->busy, memory_order_acquire); tries++)
+			sched_yield();
+		if (!barrier) {
+			/* owners may not have seen claim: touch nothing */
+			unflushed += final ? __atomic_load_n(&b->n, __ATOMIC_RELAXED) : 0;
+		} else if (atomic_load_explicit(&b->busy, memory_order_acquire)) {
 			complete = false;
 			unflushed += __atomic_load_n(&b->n, __ATOMIC_RELAXED); /* a racy count: at exit */
-			continue;
+		} else {
+			/* an empty buffer: its thread may be gone; then nobody can touch it, give it back */
+			bool dead = !final && !b->n && syscall(SYS_tgkill, pid, b->tid, 0) < 0 &&
+				    errno == ESRCH;
+			gm_batch_write(b);
+			if (dead)
+				atomic_store_explicit(&b->state, GM_BB_FREE, memory_order_release);
 		}
-		/* an empty buffer: its thread may be gone; then nobody else can touch it, give it back */
-		bool dead = !final && !b->n && syscall(SYS_tgkill, pid, b->tid, 0) < 0 && errno == ESRCH;
-		gm_batch_write(b);
-		atomic_store_explicit(&b->state, dead ? GM_BB_FREE : GM_BB_IDLE, memory_order_release);
+		atomic_store_explicit(&b->claim, 0, memory_order_release);
 	}
 	if (complete || final)
 		lttng_ust_tracepoint(gomemtrace, flush, complete ? upto : 0, (uint8_t)final, unflushed);
+	atomic_store(&gm_batch_flushing, 0);
 	errno = saved;
 }
