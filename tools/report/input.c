@@ -25,11 +25,11 @@ const char *const gm_rep_field_names[GM_F_COUNT] = {
 	"file", "shmem", "swap", "cgroup_current", "malloc_arena", "malloc_mmap", "malloc_inuse",
 	"malloc_free", "malloc_keepcost", "go_source", "go_mapped", "go_inuse",
 	"go_free", "go_released", "go_resident", "base", "baddr", "memsz",
-	"is_pic", "sample_big",
+	"is_pic", "sample_big", "tid", "id", "upto", "unflushed", "batch",
 };
 static const char *const gm_rep_str_names[GM_S_COUNT] = { "exe", "go_version", "path", "reason", "procname" };
 static const char *const gm_rep_arr_names[GM_A_COUNT] = { "stack", "inuse", "released", "resident",
-							   "build_id" };
+							   "build_id", "rec" };
 
 /* Event names -> kinds. */
 static const struct { const char *name; enum gm_rep_kind kind; } gm_rep_kinds[] = {
@@ -43,6 +43,8 @@ static const struct { const char *name; enum gm_rep_kind kind; } gm_rep_kinds[] 
 	{ "gomemtrace:mprotect", GM_EV_MPROTECT }, { "gomemtrace:proc_info", GM_EV_PROC_INFO },
 	{ "gomemtrace:trap_status", GM_EV_TRAP_STATUS }, { "gomemtrace:go_exit", GM_EV_GO_EXIT },
 	{ "gomemtrace:sample", GM_EV_SAMPLE }, { "gomemtrace:go_chunks", GM_EV_GO_CHUNKS },
+	{ "gomemtrace:alloc_batch", GM_EV_ALLOC_BATCH }, { "gomemtrace:stack", GM_EV_STACK },
+	{ "gomemtrace:flush", GM_EV_FLUSH },
 	{ "lttng_ust_statedump:start", GM_EV_SD_START },
 	{ "lttng_ust_statedump:bin_info", GM_EV_SD_BIN_INFO },
 	{ "lttng_ust_statedump:build_id", GM_EV_SD_BUILD_ID },
@@ -172,8 +174,12 @@ static int gm_rep_decode(struct gm_rep_reader *r, const bt_message *msg)
 	if (c->has_clock) {
 		int64_t ns = 0;
 		const bt_clock_snapshot *cs = bt_message_event_borrow_default_clock_snapshot_const(msg);
-		if (bt_clock_snapshot_get_ns_from_origin(cs, &ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+		if (bt_clock_snapshot_get_ns_from_origin(cs, &ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK) {
 			ev.ts = (uint64_t)ns;
+			const bt_clock_class *cc = bt_clock_snapshot_borrow_clock_class_const(cs);
+			ev.cycles_ok = bt_clock_class_get_frequency(cc) == 1000000000ULL;
+			ev.cycles_off = ns - (int64_t)bt_clock_snapshot_get_value(cs);
+		}
 	}
 	const bt_field *cc = bt_event_borrow_common_context_field_const(e);
 	if (cc) {

@@ -26,6 +26,9 @@ enum gm_rep_kind {
 	GM_EV_GO_EXIT,     /* status */
 	GM_EV_SAMPLE,      /* seq, final, rss ... go_resident */
 	GM_EV_GO_CHUNKS,   /* seq, base, inuse[], released[], resident[] */
+	GM_EV_ALLOC_BATCH, /* tid, rec[] (records: include/gomemtrace/schema.h) */
+	GM_EV_STACK,       /* id, stack[] */
+	GM_EV_FLUSH,       /* upto, final, unflushed */
 	GM_EV_SD_START,    /* lttng_ust_statedump:start */
 	GM_EV_SD_BIN_INFO, /* lttng_ust_statedump:bin_info: baddr, memsz, path, is_pic */
 	GM_EV_SD_BUILD_ID, /* lttng_ust_statedump:build_id: baddr, build_id[] */
@@ -45,19 +48,22 @@ enum gm_rep_field {
 	GM_F_FILE, GM_F_SHMEM, GM_F_SWAP, GM_F_CGROUP, GM_F_M_ARENA, GM_F_M_MMAP, GM_F_M_INUSE,
 	GM_F_M_FREE, GM_F_M_KEEPCOST, GM_F_GO_SOURCE, GM_F_GO_MAPPED, GM_F_GO_INUSE,
 	GM_F_GO_FREE, GM_F_GO_RELEASED, GM_F_GO_RESIDENT, GM_F_BASE, GM_F_BADDR, GM_F_MEMSZ,
-	GM_F_IS_PIC, GM_F_SAMPLE_BIG,
+	GM_F_IS_PIC, GM_F_SAMPLE_BIG, GM_F_TID, GM_F_ID, GM_F_UPTO, GM_F_UNFLUSHED, GM_F_BATCH,
 	GM_F_COUNT
 };
 /* String fields. */
 enum gm_rep_str { GM_S_EXE, GM_S_GO_VERSION, GM_S_PATH, GM_S_REASON, GM_S_PROCNAME, GM_S_COUNT };
 /* Array fields (decoded into uint64_t). */
-enum gm_rep_arr { GM_A_STACK, GM_A_INUSE, GM_A_RELEASED, GM_A_RESIDENT, GM_A_BUILD_ID, GM_A_COUNT };
+enum gm_rep_arr { GM_A_STACK, GM_A_INUSE, GM_A_RELEASED, GM_A_RESIDENT, GM_A_BUILD_ID, GM_A_REC, GM_A_COUNT };
 
 /* One decoded event. Built by the input, valid only during the callback (strings and
  * arrays point into the reader's buffers). Absent fields read 0 / NULL / length 0. */
 struct gm_rep_ev {
 	enum gm_rep_kind kind;            /* what it is */
 	uint64_t ts;                      /* ns from the clock's origin */
+	int64_t cycles_off;               /* ns from origin - clock cycles (a 1 GHz clock: batch record
+					     times and flush `upto` are cycles); valid if cycles_ok */
+	int cycles_ok;                    /* the event's clock runs at 1 GHz */
 	int64_t vpid;                     /* context vpid, -1 if absent */
 	int64_t vtid;                     /* context vtid, -1 if absent */
 	const char *procname;             /* context procname, "" if absent */

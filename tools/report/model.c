@@ -67,7 +67,7 @@ static void gm_rep_proc_free(struct gm_rep_proc *p)
 {
 	free(p->exe), free(p->go_version), free(p->procname);
 	free(p->blocks), free(p->stacks), free(p->stack_index), free(p->frames);
-	free(p->maps), free(p->chunks), free(p->res.suspects);
+	free(p->maps), free(p->chunks), free(p->res.suspects), free(p->ops);
 	gm_modmap_free(p->mods);
 	free(p);
 }
@@ -82,6 +82,7 @@ void gm_rep_model_free(struct gm_rep_model *m)
 		free(m->warnings[i]);
 	free(m->warnings);
 	free(m->left_out);
+	free(m->sids), free(m->sid_frames);
 	gm_sym_free(m->sym);
 	if (m->symwarn)
 		fclose(m->symwarn);
@@ -165,6 +166,9 @@ static uint32_t gm_rep_stack_intern(struct gm_rep_model *m, struct gm_rep_proc *
 	p->stack_index[s] = ++p->nstacks;
 	return p->nstacks - 1;
 }
+
+#define GM_REP_OPS_MAX (8ULL << 20) /* queued C-heap operations per process, at most */
+#define GM_REP_OP_MAX_DEPTH 256      /* frames of a queued op's stack (the tracer writes <= 128) */
 
 static uint32_t gm_rep_ev_stack(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 {
@@ -526,6 +530,236 @@ static void gm_rep_inherit_modules(struct gm_rep_model *m, struct gm_rep_proc *p
 }
 
 /* ---- the event callback ---- */
+/* ---- C-heap operations: applied at once, or queued in batched traces ---- */
+/* Apply one malloc-family event (per call, or rebuilt from a queued op). */
+static void gm_rep_c_event(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	const int64_t *v = ev->v;
+	switch (ev->kind) {
+	case GM_EV_MALLOC:
+		gm_rep_alloc(m, p, ev, (uint64_t)v[GM_F_PTR], (uint64_t)v[GM_F_SIZE]);
+		break;
+	case GM_EV_CALLOC:
+		gm_rep_alloc(m, p, ev, (uint64_t)v[GM_F_PTR], (uint64_t)v[GM_F_NMEMB] * (uint64_t)v[GM_F_SIZE]);
+		break;
+	case GM_EV_MEMALIGN:
+		gm_rep_alloc(m, p, ev, v[GM_F_ERR] ? 0 : (uint64_t)v[GM_F_PTR], (uint64_t)v[GM_F_SIZE]);
+		break;
+	case GM_EV_REALLOC:
+		gm_rep_realloc(m, p, ev);
+		break;
+	case GM_EV_FREE:
+		if (v[GM_F_PTR])
+			gm_rep_free(p, (uint64_t)v[GM_F_PTR]);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A time in the tracer's clock cycles (batch records, flush upto) -> ns from origin. */
+static uint64_t gm_rep_cycles_ns(const struct gm_rep_ev *ev, uint64_t cycles)
+{
+	return ev->cycles_ok ? (uint64_t)((int64_t)cycles + ev->cycles_off) : ev->ts;
+}
+
+/* Stack ids: open addressing on the id, frames appended to m->sid_frames. */
+static struct gm_rep_sid *gm_rep_sid_slot(struct gm_rep_model *m, uint64_t id)
+{
+	if (!m->capsids)
+		return NULL;
+	for (uint64_t i = gm_rep_mix(id) & (m->capsids - 1);; i = (i + 1) & (m->capsids - 1))
+		if (m->sids[i].id == id || !m->sids[i].id)
+			return &m->sids[i];
+}
+
+static void gm_rep_sid_add(struct gm_rep_model *m, uint64_t id, const uint64_t *fr, uint32_t depth)
+{
+	if (!id)
+		return;
+	struct gm_rep_sid *s = gm_rep_sid_slot(m, id);
+	if (s && s->id)
+		return; /* written again: same frames */
+	if ((m->nsids + 1) * 2 > m->capsids) {
+		uint64_t cap = m->capsids ? m->capsids * 2 : 1024;
+		struct gm_rep_sid *n = calloc(cap, sizeof *n), *old = m->sids;
+		if (!n) {
+			m->oom = 1;
+			return;
+		}
+		uint64_t oldcap = m->capsids;
+		m->sids = n, m->capsids = cap;
+		for (uint64_t i = 0; i < oldcap; i++)
+			if (old[i].id)
+				*gm_rep_sid_slot(m, old[i].id) = old[i];
+		free(old);
+		s = gm_rep_sid_slot(m, id);
+	}
+	if (gm_rep_grow((void **)&m->sid_frames, &m->capsid_frames, m->nsid_frames + depth,
+			sizeof *m->sid_frames, m) != 0)
+		return;
+	if (depth)
+		memcpy(m->sid_frames + m->nsid_frames, fr, depth * sizeof *fr);
+	s->id = id, s->off = m->nsid_frames, s->depth = depth;
+	m->nsid_frames += depth;
+	m->nsids++;
+}
+
+static int gm_rep_op_less(const struct gm_rep_op *a, const struct gm_rep_op *b)
+{
+	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+/* Apply the oldest queued op of p. */
+static void gm_rep_op_pop_apply(struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	struct gm_rep_op op = p->ops[0];
+	p->ops[0] = p->ops[--p->nops];
+	for (uint64_t i = 0;;) { /* sift down */
+		uint64_t l = 2 * i + 1, r = l + 1, s = i;
+		if (l < p->nops && gm_rep_op_less(&p->ops[l], &p->ops[s]))
+			s = l;
+		if (r < p->nops && gm_rep_op_less(&p->ops[r], &p->ops[s]))
+			s = r;
+		if (s == i)
+			break;
+		struct gm_rep_op t = p->ops[i];
+		p->ops[i] = p->ops[s], p->ops[s] = t;
+		i = s;
+	}
+	if (op.ts < p->applied_ts)
+		p->late_ops++;
+	else
+		p->applied_ts = op.ts;
+	/* the event it stands for; the stack's frames copied (interning may move p->frames) */
+	uint64_t fr[GM_REP_OP_MAX_DEPTH];
+	struct gm_rep_ev ev;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = (enum gm_rep_kind)op.kind;
+	ev.ts = op.ts;
+	ev.vpid = p->vpid, ev.vtid = -1, ev.procname = "";
+	ev.v[GM_F_PTR] = (int64_t)op.ptr, ev.v[GM_F_SIZE] = (int64_t)op.size;
+	ev.v[GM_F_IN_PTR] = (int64_t)op.in_ptr, ev.v[GM_F_NMEMB] = (int64_t)op.nmemb;
+	ev.v[GM_F_ERR] = op.err;
+	if (op.has_nmemb)
+		ev.present |= 1ULL << GM_F_NMEMB;
+	if (op.stack < p->nstacks) {
+		const struct gm_rep_stack *st = &p->stacks[op.stack];
+		uint32_t d = st->depth < GM_REP_OP_MAX_DEPTH ? st->depth : GM_REP_OP_MAX_DEPTH;
+		memcpy(fr, gm_rep_stack_frames(p, st), d * sizeof *fr);
+		ev.a[GM_A_STACK] = fr, ev.alen[GM_A_STACK] = d;
+	}
+	gm_rep_c_event(m, p, &ev);
+	if (op.freed)
+		gm_rep_free(p, op.ptr);
+}
+
+/* Queue op (its seq is set here). Past the bound, the oldest half is applied early. */
+static void gm_rep_op_push(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_op op)
+{
+	if (p->nops >= GM_REP_OPS_MAX) {
+		if (!p->overflowed)
+			gm_rep_model_warn(m, "more than 8M C-heap operations waited for a flush of the tracer; "
+					     "the oldest were applied early, their order may be off");
+		p->overflowed = 1;
+		while (p->nops > GM_REP_OPS_MAX / 2)
+			gm_rep_op_pop_apply(m, p);
+	}
+	if (gm_rep_grow((void **)&p->ops, &p->capops, p->nops + 1, sizeof *p->ops, m) != 0) {
+		gm_rep_op_pop_apply(m, p); /* no room: keep the order as well as we can */
+		if (!p->nops)
+			return;
+	}
+	op.seq = p->op_seq++;
+	uint64_t i = p->nops++;
+	while (i > 0 && gm_rep_op_less(&op, &p->ops[(i - 1) / 2])) { /* sift up */
+		p->ops[i] = p->ops[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	p->ops[i] = op;
+}
+
+/* Apply every queued op of p with ts <= upto, oldest first. */
+static void gm_rep_ops_apply(struct gm_rep_model *m, struct gm_rep_proc *p, uint64_t upto)
+{
+	while (p->nops && p->ops[0].ts <= upto)
+		gm_rep_op_pop_apply(m, p);
+}
+
+/* A per-call malloc-family event of a batched process: queued (its stack interned now: the
+ * event's arrays die after the callback). */
+static void gm_rep_op_push_ev(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	const int64_t *v = ev->v;
+	struct gm_rep_op op = {
+		.ts = ev->ts, .ptr = (uint64_t)v[GM_F_PTR], .size = (uint64_t)v[GM_F_SIZE],
+		.in_ptr = (uint64_t)v[GM_F_IN_PTR], .nmemb = (uint64_t)v[GM_F_NMEMB],
+		.err = (int32_t)v[GM_F_ERR], .kind = (uint8_t)ev->kind,
+		.has_nmemb = (ev->present >> GM_F_NMEMB) & 1,
+		.stack = ev->kind == GM_EV_FREE ? UINT32_MAX : gm_rep_ev_stack(m, p, ev),
+	};
+	gm_rep_op_push(m, p, op);
+}
+
+/* The records of a gomemtrace:alloc_batch, queued. */
+static void gm_rep_op_push_batch(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	const uint64_t *r = ev->a[GM_A_REC];
+	for (uint32_t i = 0; r && i + GM_BATCH_WORDS <= ev->alen[GM_A_REC]; i += GM_BATCH_WORDS) {
+		unsigned kind = (unsigned)(r[i + 2] >> GM_BATCH_KIND_SHIFT);
+		struct gm_rep_op op = {
+			.ts = gm_rep_cycles_ns(ev, r[i]), .ptr = r[i + 1], .size = r[i + 2] & GM_BATCH_SIZE_MASK,
+			.stack = UINT32_MAX,
+		};
+		switch (kind) {
+		case GM_BATCH_MALLOC_FREED:
+		case GM_BATCH_MALLOC: op.kind = GM_EV_MALLOC; break;
+		case GM_BATCH_CALLOC_FREED:
+		case GM_BATCH_CALLOC: op.kind = GM_EV_CALLOC, op.nmemb = 1, op.has_nmemb = 1; break;
+		case GM_BATCH_FREE: op.kind = GM_EV_FREE; break;
+		default: continue; /* a kind of a later version */
+		}
+		op.freed = kind == GM_BATCH_MALLOC_FREED || kind == GM_BATCH_CALLOC_FREED;
+		if (op.kind != GM_EV_FREE) {
+			struct gm_rep_sid *s = gm_rep_sid_slot(m, r[i + 3]);
+			static const uint64_t none[1];
+			if (s && s->id) {
+				op.stack = gm_rep_stack_intern(m, p, m->sid_frames + s->off, s->depth);
+			} else {
+				p->unknown_stack_ops++;
+				op.stack = gm_rep_stack_intern(m, p, none, 0);
+			}
+		}
+		p->nevents++, m->gm_events++;
+		gm_rep_op_push(m, p, op);
+	}
+}
+
+/* End of p's trace: apply what is queued, and say what batches may have cost. */
+static void gm_rep_ops_finish(struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	gm_rep_ops_apply(m, p, UINT64_MAX);
+	char msg[256];
+	if (p->unflushed) {
+		snprintf(msg, sizeof msg, "pid %" PRId64 ": %" PRIu64 " allocation records were still in a "
+			 "thread's buffer at exit and are missing; C-heap figures may be off by them",
+			 p->vpid, p->unflushed);
+		gm_rep_model_warn(m, msg); /* and the figures are approximate (gm_rep_analyze_proc) */
+	}
+	if (p->unknown_stack_ops) {
+		snprintf(msg, sizeof msg, "pid %" PRId64 ": %" PRIu64 " allocation records name a stack "
+			 "the trace does not define (lost events?); they have no stack", p->vpid,
+			 p->unknown_stack_ops);
+		gm_rep_model_warn(m, msg);
+	}
+	if (p->late_ops) {
+		snprintf(msg, sizeof msg, "pid %" PRId64 ": %" PRIu64 " allocation records arrived after "
+			 "later ones were applied; the order of the C heap's operations may be off",
+			 p->vpid, p->late_ops);
+		gm_rep_model_warn(m, msg);
+	}
+}
+
 int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 {
 	struct gm_rep_model *m = ctx;
@@ -546,6 +780,7 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 	if (!p)
 		return 0;
 	if (ev->kind == GM_EV_PROC_INFO && ev->s[GM_S_EXE] && p->exe && strcmp(p->exe, ev->s[GM_S_EXE]) != 0) {
+		gm_rep_ops_apply(m, p, UINT64_MAX); /* the old image's last operations */
 		struct gm_rep_proc *np = gm_rep_proc_new(m, ev->vpid, p->generation + 1); /* exec */
 		if (!np)
 			return 0;
@@ -563,20 +798,30 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 	const int64_t *v = ev->v;
 	switch (ev->kind) {
 	case GM_EV_MALLOC:
-		gm_rep_alloc(m, p, ev, (uint64_t)v[GM_F_PTR], (uint64_t)v[GM_F_SIZE]);
-		break;
 	case GM_EV_CALLOC:
-		gm_rep_alloc(m, p, ev, (uint64_t)v[GM_F_PTR], (uint64_t)v[GM_F_NMEMB] * (uint64_t)v[GM_F_SIZE]);
-		break;
 	case GM_EV_MEMALIGN:
-		gm_rep_alloc(m, p, ev, v[GM_F_ERR] ? 0 : (uint64_t)v[GM_F_PTR], (uint64_t)v[GM_F_SIZE]);
-		break;
 	case GM_EV_REALLOC:
-		gm_rep_realloc(m, p, ev);
-		break;
 	case GM_EV_FREE:
-		if (v[GM_F_PTR])
-			gm_rep_free(p, (uint64_t)v[GM_F_PTR]);
+		if (p->batched)
+			gm_rep_op_push_ev(m, p, ev);
+		else
+			gm_rep_c_event(m, p, ev);
+		break;
+	case GM_EV_ALLOC_BATCH:
+		p->batched = 1;
+		gm_rep_op_push_batch(m, p, ev);
+		break;
+	case GM_EV_STACK:
+		gm_rep_sid_add(m, (uint64_t)v[GM_F_ID], ev->a[GM_A_STACK], ev->alen[GM_A_STACK]);
+		break;
+	case GM_EV_FLUSH:
+		p->batched = 1;
+		if (v[GM_F_FINAL]) {
+			p->unflushed += (uint64_t)v[GM_F_UNFLUSHED];
+			gm_rep_ops_apply(m, p, UINT64_MAX);
+		} else if (v[GM_F_UPTO]) {
+			gm_rep_ops_apply(m, p, gm_rep_cycles_ns(ev, (uint64_t)v[GM_F_UPTO]));
+		}
 		break;
 	case GM_EV_MMAP:
 		gm_rep_mmap(m, p, ev);
@@ -607,6 +852,8 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		p->sample_bytes = (uint64_t)v[GM_F_SAMPLE_BYTES];
 		p->sample_big = (uint64_t)v[GM_F_SAMPLE_BIG];
 		p->trap_state = (int)v[GM_F_TRAP_STATE];
+		if (v[GM_F_BATCH] > 1)
+			p->batched = 1;
 		if (ev->present & (1ULL << GM_F_PPID)) {
 			p->ppid = v[GM_F_PPID];
 			gm_rep_inherit_modules(m, p);
@@ -878,7 +1125,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	struct gm_rep_result *r = &p->res;
 	const int64_t *s = p->last.v;
 	int have = p->last.valid, have_go = have && s[GM_F_GO_SOURCE] != 0 && s[GM_F_GO_INUSE] >= 0;
-	r->approximate = m->lost_events || m->lost_packets || m->partial || p->sample_bytes;
+	r->approximate = m->lost_events || m->lost_packets || m->partial || p->sample_bytes || p->unflushed;
 	gm_rep_estimate(p);
 	r->rss = have ? s[GM_F_RSS] : -1;
 	r->file = have ? s[GM_F_FILE] : -1;
@@ -1079,6 +1326,8 @@ static void gm_rep_select(struct gm_rep_model *m)
 
 void gm_rep_analyze(struct gm_rep_model *m)
 {
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
+		gm_rep_ops_finish(m, p);
 	gm_rep_select(m);
 	for (struct gm_rep_proc *p = m->procs; p; p = p->next) {
 		if (!p->selected)

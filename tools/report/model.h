@@ -8,6 +8,10 @@
  * est_* figures are the weighted ones (equal to the raw counts when nothing is sampled),
  * computed by gm_rep_analyze (proc_info may come after the first allocations).
  * See docs/sampling.md.
+ * Batched traces (proc_info.batch > 1, docs/events.md "Batches"): C-heap operations of a
+ * process (batch records and the per-call malloc-family events alike) wait in a queue ordered
+ * by their own times and are applied up to each gomemtrace:flush's `upto` (all of them at a
+ * final flush, an exec and the end of the trace); the queue holds at most ~100 ms of them.
  * Single-threaded: everything here is touched by the reading thread only. */
 #ifndef GM_REPORT_MODEL_H
 #define GM_REPORT_MODEL_H
@@ -76,6 +80,26 @@ struct gm_rep_block {
 	uint64_t size;          /* bytes */
 	uint32_t stack;         /* stack index of its ORIGINAL allocation (realloc keeps it) */
 	uint32_t in_window;     /* allocated inside the --from window */
+};
+
+/* A C-heap operation waiting in a process's queue (batched traces). */
+struct gm_rep_op {
+	uint64_t ts;            /* when (ns from origin) */
+	uint64_t seq;           /* arrival order: ties keep it */
+	uint64_t ptr, size;     /* the event's ptr and size fields */
+	uint64_t in_ptr, nmemb; /* realloc's in_ptr; nmemb (calloc, reallocarray) */
+	int32_t err;            /* the event's err */
+	uint8_t kind;           /* GM_EV_MALLOC .. GM_EV_FREE */
+	uint8_t freed;          /* a batch record "malloc then free" (kinds 4, 5) */
+	uint8_t has_nmemb;      /* the event had an nmemb field */
+	uint32_t stack;         /* index in the process's stacks */
+};
+
+/* A stack of gomemtrace:stack, by id (model-wide: a forked child names its parent's ids). */
+struct gm_rep_sid {
+	uint64_t id;            /* the tracer's id (0: empty slot) */
+	uint64_t off;           /* frames: model->sid_frames[off .. off+depth) */
+	uint32_t depth;         /* number of frames */
 };
 
 /* One Go heap chunk (4 MiB), from go_chunks. */
@@ -172,6 +196,15 @@ struct gm_rep_proc {
 	int64_t rss_peak, go_inuse_peak;       /* maxima over samples */
 	uint64_t nsamples;                     /* samples seen */
 	struct gm_modmap *mods;                /* module map (lttng-ust statedump / lib events) */
+	/* batched traces */
+	int batched;                           /* proc_info.batch > 1 or a batch seen: queue C-heap ops */
+	struct gm_rep_op *ops; uint64_t nops, capops; /* the queue: a binary min-heap by (ts, seq) */
+	uint64_t op_seq;                       /* next op's seq */
+	uint64_t applied_ts;                   /* time of the last op applied */
+	uint64_t late_ops;                     /* ops applied after a later one (order may be off) */
+	uint64_t unknown_stack_ops;            /* batch records whose stack id was never defined */
+	uint64_t unflushed;                    /* records the tracer could not write at exit */
+	int overflowed;                        /* the queue hit its bound and was applied early */
 	struct gm_rep_result res;              /* filled by gm_rep_analyze */
 	struct gm_rep_proc *next;              /* list, in order of appearance */
 };
@@ -191,6 +224,8 @@ struct gm_rep_model {
 	int oom;                               /* an allocation of the model failed */
 	int64_t record_pid;                    /* gomemtrace-record.txt's pid, -1 none: report it and its descendants */
 	char *left_out;                        /* "123 (name), 456 (name)": processes not reported, or NULL */
+	struct gm_rep_sid *sids; uint64_t capsids, nsids; /* stack ids (open addressing) */
+	uint64_t *sid_frames; uint64_t nsid_frames, capsid_frames; /* their frames */
 	struct gm_sym *sym;                    /* the symbolizer, shared by all processes */
 	FILE *symwarn;                         /* its warnings (a memory stream), or NULL */
 	char *symwarn_buf; size_t symwarn_len; /* that stream's buffer */
