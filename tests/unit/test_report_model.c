@@ -2,7 +2,8 @@
  * decoded events: live blocks and their stacks, realloc attribution to the original
  * allocation, frees of unknown pointers, mappings (MAP_FIXED replacement, partial munmap,
  * mremap), samples -> final figures and findings, lost events -> approximate, live direct C
- * mappings as leak suspects, MADV_FREE'd Go heap still in LazyFree as scavenger retention. */
+ * mappings as leak suspects, MADV_FREE'd Go heap still in LazyFree as scavenger retention;
+ * batched records of two threads delivered out of time order, put back in order by flushes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,6 +77,32 @@ static int teardown(void **state)
 }
 
 static const uint64_t S1[] = { 0x401000, 0x402000 }, S2[] = { 0x403000 }, S3[] = { 0x404000, 0x405000 };
+
+/* A batch event at the current time; records (time in cycles = ns here, cycles_off 0). */
+static void do_batch(const uint64_t *rec, uint32_t nwords)
+{
+	struct gm_rep_ev e = ev(GM_EV_ALLOC_BATCH, NULL, 0);
+	e.cycles_ok = 1, e.cycles_off = 0;
+	e.a[GM_A_REC] = rec, e.alen[GM_A_REC] = nwords;
+	gm_rep_model_event(&M, &e);
+}
+
+static void do_stack_id(uint64_t id, const uint64_t *st, uint32_t d)
+{
+	struct gm_rep_ev e = ev(GM_EV_STACK, st, d);
+	e.v[GM_F_ID] = (int64_t)id;
+	gm_rep_model_event(&M, &e);
+}
+
+static void do_flush(uint64_t upto, int final, uint32_t unflushed)
+{
+	struct gm_rep_ev e = ev(GM_EV_FLUSH, NULL, 0);
+	e.cycles_ok = 1, e.cycles_off = 0;
+	e.v[GM_F_UPTO] = (int64_t)upto, e.v[GM_F_FINAL] = final, e.v[GM_F_UNFLUSHED] = unflushed;
+	gm_rep_model_event(&M, &e);
+}
+
+#define REC(ts, ptr, size, kind, id) (ts), (ptr), (uint64_t)(size) | (uint64_t)(kind) << GM_BATCH_KIND_SHIFT, (id)
 
 /* ---- tests ---- */
 static void test_blocks(void **state)
@@ -259,6 +286,57 @@ static void test_madv_free_retention(void **state)
 	assert_int_equal(r->nfindings, 0);
 }
 
+/* Thread A mallocs P at t+1 and frees it at t+5; thread B gets P back at t+7. B's batch is
+ * written first (full), A's later (by the flusher): in arrival order B's malloc would be undone
+ * by A's free. After the flush, P must be live with B's size and stack, nothing unknown. Then a
+ * per-call free arriving while records wait must wait for them too; an undefined stack id gets
+ * an empty stack; a final flush that left records behind makes the figures approximate. */
+static void test_batches_out_of_order(void **state)
+{
+	(void)state;
+	const uint64_t P = 0x7000, t = 1000; /* records older than every event time below */
+	do_stack_id(0x11, S1, 2);
+	do_stack_id(0x23, S2, 1);
+	const uint64_t b_rec[] = { REC(t + 7, P, 300, GM_BATCH_MALLOC, 0x23) };
+	do_batch(b_rec, 4);
+	const uint64_t a_rec[] = { REC(t + 1, P, 100, GM_BATCH_MALLOC, 0x11), REC(t + 5, P, 0, GM_BATCH_FREE, 0),
+				   REC(t + 2, 0x9000, 50, GM_BATCH_MALLOC_FREED, 0x11) };
+	do_batch(a_rec, 12);
+	struct gm_rep_proc *p = M.procs;
+	assert_non_null(p);
+	assert_int_equal(p->nblocks, 0); /* nothing applied before a flush */
+	do_flush(t + 10, 0, 0);
+	assert_int_equal(p->nblocks, 1);
+	assert_int_equal(p->live_bytes, 300);
+	assert_int_equal(p->unknown_frees, 0);
+	uint32_t b_stack = p->blocks[0].ptr ? p->blocks[0].stack : 0;
+	for (uint64_t i = 0; i < p->capblocks; i++)
+		if (p->blocks[i].ptr == P)
+			b_stack = p->blocks[i].stack;
+	assert_int_equal(p->stacks[b_stack].depth, 1);
+	assert_int_equal(gm_rep_stack_frames(p, &p->stacks[b_stack])[0], S2[0]);
+	/* the malloc-then-free record: one allocation and one free at stack S1 (with A's malloc) */
+	for (uint32_t i = 0; i < p->nstacks; i++)
+		if (p->stacks[i].depth == 2) {
+			assert_int_equal(p->stacks[i].allocs, 2);
+			assert_int_equal(p->stacks[i].frees, 2);
+		}
+	/* a record waits (t+20, P freed by B); a per-call free of P arrives (its event time is
+	 * later than every record): it must not be applied before the queued free */
+	const uint64_t b2[] = { REC(t + 20, P, 0, GM_BATCH_FREE, 0), REC(t + 21, 0xa000, 8, GM_BATCH_MALLOC, 0x99) };
+	do_batch(b2, 8);
+	do_malloc(P, 64, S3, 2); /* per-call event, time T > t + 21: P handed out again */
+	assert_int_equal(p->live_bytes, 300); /* all queued */
+	do_flush(UINT64_MAX >> 2, 0, 0);
+	assert_int_equal(p->unknown_frees, 0);
+	assert_int_equal(p->live_bytes, 64 + 8);
+	assert_int_equal(p->unknown_stack_ops, 1); /* id 0x99 was never defined */
+	do_flush(0, 1, 3);
+	gm_rep_analyze(&M);
+	assert_true(p->res.approximate);
+	assert_true(M.nwarnings >= 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +346,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_findings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_suspects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_madv_free_retention, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batches_out_of_order, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
