@@ -27,6 +27,7 @@
 
 #include "preload/config.h"
 #include "preload/gosyms.h"
+#include "preload/guard.h"
 #include "preload/stack.h"
 #include "preload/unwind.h"
 
@@ -269,10 +270,9 @@ void gm_stack_init(void)
  * A frame's shape is looked up before the frame is counted, as libgcc reads a frame's FDE
  * before handing it to the callback. */
 static int gm_stack_walk_c(uint64_t *out, uint32_t max, uint32_t skip, struct gm_unwind_frame f,
-			   const struct gm_stack_range *r)
+			   bool first, const struct gm_stack_range *r)
 {
-	uint32_t n = 0;
-	bool first = true; /* f.ip is a pc, not a return address */
+	uint32_t n = 0; /* first: f.ip is a pc, not a return address */
 	for (;;) {
 		if (!f.ip)
 			return (int)n;
@@ -295,6 +295,40 @@ static int gm_stack_walk_c(uint64_t *out, uint32_t max, uint32_t skip, struct gm
 			return -1;
 		first = false;
 	}
+}
+
+/* Is a lies in the tracer's own code (its libraries' text, guard.h)? */
+static inline bool gm_stack_own(uintptr_t a)
+{
+	for (int i = 0; i < gm_guard_nranges; i++)
+		if (a >= gm_guard_ranges[i].lo && a < gm_guard_ranges[i].hi)
+			return true;
+	return false;
+}
+
+/* Step over `levels` frames of our own from frame pointer bp (this library is built with
+ * -fno-omit-frame-pointer: [bp] = the caller's bp, [bp+8] = the return address) instead of
+ * looking up their CFI: out gets the frame the last one returns into. Every return address
+ * but the last must lie in our code and every bp in r, growing; else false (the caller walks
+ * on CFI from its own frame instead). */
+static bool gm_stack_skip_own(struct gm_unwind_frame *out, uintptr_t bp, uint32_t levels,
+			      const struct gm_stack_range *r)
+{
+	uintptr_t last = 0;
+	for (uint32_t k = 0; k < levels; k++) {
+		if (!gm_stack_in(r, bp, 16) || bp <= last)
+			return false;
+		uintptr_t ret = gm_stack_word(bp + 8), next = gm_stack_word(bp);
+		if (k + 1 < levels && !gm_stack_own(ret))
+			return false;
+		if (k + 1 == levels) {
+			out->ip = ret, out->sp = bp + 16, out->bp = next;
+			return true;
+		}
+		last = bp;
+		bp = next;
+	}
+	return false;
 }
 
 /* A thread on which Go code may run (a g in the executable's TLS slot). */
@@ -329,7 +363,13 @@ __attribute__((noinline)) uint32_t gm_stack_capture(uint64_t *out, uint32_t max,
 	GM_UNWIND_HERE(f);
 	struct gm_stack_goctx c;
 	if (gm_stack_goctx(&c, f.sp) && gm_stack_in(&c.g0, f.sp, 8)) {
-		int n = gm_stack_walk_c(out, max, skip + 1, f, &c.g0);
+		/* our frames (this one, then `skip`) on frame pointers, the program's on CFI */
+		struct gm_unwind_frame g;
+		int n = -1;
+		if (gm_stack_skip_own(&g, f.bp, skip + 1, &c.g0))
+			n = gm_stack_walk_c(out, max, 0, g, false, &c.g0);
+		if (n < 0)
+			n = gm_stack_walk_c(out, max, skip + 1, f, true, &c.g0);
 		if (n >= 0)
 			return (uint32_t)n;
 	}

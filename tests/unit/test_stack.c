@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "preload/gosyms.h"
+#include "preload/guard.h"
 #include "preload/stack.h"
 
 extern uintptr_t gm_stack_test_g;
@@ -18,6 +19,9 @@ extern uintptr_t gm_stack_test_g;
 /* ---- a fake Go executable: text is [0x400000, 0x500000) --------------------------------- */
 uintptr_t gm_gosyms_text_lo = 0x400000, gm_gosyms_text_hi = 0x500000;
 int gm_gosyms_func(const char *name, uintptr_t *entry, uintptr_t *end) { return -1; }
+/* guard.c's table of the tracer's own code (stack.c steps over those frames on rbp): empty */
+struct gm_guard_range gm_guard_ranges[GM_GUARD_RANGES];
+int gm_guard_nranges;
 
 #define PC(n) ((uintptr_t)0x400000 + 0x100 * (n))
 #define NOT_GO ((uintptr_t)0x7f0000001000)
