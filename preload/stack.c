@@ -2,9 +2,11 @@
  *
  * C frames: on a thread without Go, libunwind (local-only, .eh_frame). On a Go thread, the
  * cached shape unwinder of unwind.c, with libgcc's _Unwind_Backtrace as the fallback for
- * any stack it cannot follow (both below). As soon as a frame's pc lies in the Go text of
- * the executable (Go code has no .eh_frame) the walk continues on Go's frame pointers
- * ([bp] = caller's bp, [bp+8] = return pc), which Go keeps on amd64.
+ * any stack it cannot follow (both below); the tracer's own frames on top (the capture, the
+ * reporter, the hook) are stepped over on frame pointers, which this library keeps. As soon
+ * as a frame's pc lies in the Go text of the executable (Go code has no .eh_frame) the walk
+ * continues on Go's frame pointers ([bp] = caller's bp, [bp+8] = return pc), which Go keeps
+ * on amd64.
  *
  * Stack switches. Go code runs either on a goroutine stack (curg) or on the thread's system
  * stack (g0). runtime.systemstack and runtime.asmcgocall save the goroutine's sp/bp in

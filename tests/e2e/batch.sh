@@ -5,7 +5,8 @@
 # batches) traced with batches (the default) and without (GOMEMTRACE_BATCH=0):
 #  - the program's output is the same traced and untraced;
 #  - batched: the malloc/free calls are records in gomemtrace:alloc_batch events, not events of
-#    their own (records > 10x the remaining per-call malloc/free events); every record's stack
+#    their own (records > 4x the per-call malloc/free events left: a call made while the
+#    flusher holds its thread's buffer is one, more of them on a loaded machine); every record's stack
 #    id has a gomemtrace:stack; periodic flushes and one final flush with nothing left behind;
 #  - the report of both traces: c_heap_live within 64 KiB above the program's live bytes (the
 #    reader put the records back in time order: a free applied before the malloc it ends
@@ -40,8 +41,8 @@ for batch in default 0; do
 		records=$(grep -oE 'gomemtrace:alloc_batch: .*_rec_length = [0-9]+' "$d/ev" \
 			| sed -E 's/.*_rec_length = //' | awk '{ n += $1 / 4 } END { print n + 0 }')
 		gm_note "batched: $records records, $direct per-call malloc/free events"
-		[ "$records" -gt $((10 * direct)) ] \
-			|| gm_fail "batched: $records records against $direct per-call events (want > 10x)"
+		[ "$records" -gt $((4 * direct)) ] \
+			|| gm_fail "batched: $records records against $direct per-call events (want > 4x)"
 		# the stack ids used by malloc records (kind 1, 2, 4, 5) are all defined
 		grep -oE 'gomemtrace:stack: .*id = 0x[0-9A-F]+' "$d/ev" | sed -E 's/.*id = //' | sort -u >"$d/ids"
 		grep -oE 'gomemtrace:alloc_batch: .*' "$d/ev" | grep -oE '\[[0-9]+\] = 0x[0-9A-F]+' \

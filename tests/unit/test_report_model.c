@@ -337,6 +337,175 @@ static void test_batches_out_of_order(void **state)
 	assert_true(M.nwarnings >= 2);
 }
 
+/* The block of ptr (NULL: not live). */
+static const struct gm_rep_block *find_block(const struct gm_rep_proc *p, uint64_t ptr)
+{
+	for (uint64_t i = 0; i < p->capblocks; i++)
+		if (p->blocks[i].ptr == ptr)
+			return &p->blocks[i];
+	return NULL;
+}
+
+/* Whether a warning contains `part`. */
+static int warned(const char *part)
+{
+	for (size_t i = 0; i < M.nwarnings; i++)
+		if (strstr(M.warnings[i], part))
+			return 1;
+	return 0;
+}
+
+/* Start over with other options (the teardown frees the model). */
+static void reopen(int64_t pid, double to)
+{
+	gm_rep_model_free(&M);
+	struct gm_rep_opts o = { .top = 10, .pid = pid, .from = 0, .to = to };
+	gm_rep_model_init(&M, &o);
+}
+
+/* A per-call free that arrives while older records of the same block wait is applied after
+ * them: applied at once, it would be an unknown free and leave the block live. */
+static void test_batch_direct_free_waits(void **state)
+{
+	(void)state;
+	const uint64_t P = 0x7000, t = 1000;
+	do_stack_id(0x11, S1, 2);
+	const uint64_t rec[] = { REC(t + 1, P, 100, GM_BATCH_MALLOC, 0x11) };
+	do_batch(rec, 4);
+	do_free(P); /* per-call: its event time is later than the record's */
+	struct gm_rep_proc *p = M.procs;
+	assert_int_equal(p->nblocks, 0);
+	assert_int_equal(p->unknown_frees, 0);
+	do_flush(T, 0, 0);
+	assert_int_equal(p->nblocks, 0);
+	assert_int_equal(p->live_bytes, 0);
+	assert_int_equal(p->unknown_frees, 0);
+	assert_int_equal(p->stacks[0].frees, 1); /* S1's block, freed */
+}
+
+/* A record naming a stack id the trace never defined: an empty stack and a warning. */
+static void test_batch_undefined_stack(void **state)
+{
+	(void)state;
+	const uint64_t rec[] = { REC(1001, 0x7000, 100, GM_BATCH_MALLOC, 0x77) };
+	do_batch(rec, 4);
+	do_flush(T, 0, 0);
+	struct gm_rep_proc *p = M.procs;
+	const struct gm_rep_block *b = find_block(p, 0x7000);
+	assert_non_null(b);
+	assert_int_equal(p->stacks[b->stack].depth, 0);
+	assert_false(warned("does not define"));
+	gm_rep_analyze(&M);
+	assert_true(warned("does not define"));
+}
+
+/* A final flush that left records in a buffer: a warning, figures approximate. */
+static void test_batch_unflushed(void **state)
+{
+	(void)state;
+	do_stack_id(0x11, S1, 2);
+	const uint64_t rec[] = { REC(1001, 0x7000, 100, GM_BATCH_MALLOC, 0x11) };
+	do_batch(rec, 4);
+	do_flush(0, 1, 5);
+	assert_int_equal(M.procs->live_bytes, 100); /* final: everything applied, upto 0 or not */
+	gm_rep_analyze(&M);
+	assert_true(M.procs->res.approximate);
+	assert_true(warned("5 allocation records were still in a thread's buffer at exit"));
+}
+
+/* Stack ids are trace-wide: a forked child names its parent's, also with --pid CHILD (the
+ * parent's gomemtrace:stack events are not the child's). */
+static void test_batch_child_uses_parent_ids(void **state)
+{
+	(void)state;
+	reopen(43, -1);
+	do_stack_id(0x11, S1, 2); /* vpid 42: the parent */
+	struct gm_rep_ev e = ev(GM_EV_ALLOC_BATCH, NULL, 0);
+	const uint64_t rec[] = { REC(1001, 0x7000, 100, GM_BATCH_MALLOC, 0x11) };
+	e.vpid = e.vtid = 43, e.cycles_ok = 1;
+	e.a[GM_A_REC] = rec, e.alen[GM_A_REC] = 4;
+	gm_rep_model_event(&M, &e);
+	e = ev(GM_EV_FLUSH, NULL, 0);
+	e.vpid = e.vtid = 43, e.cycles_ok = 1, e.v[GM_F_UPTO] = (int64_t)T;
+	gm_rep_model_event(&M, &e);
+	struct gm_rep_proc *p = M.procs;
+	assert_non_null(p);
+	assert_int_equal(p->vpid, 43);
+	const struct gm_rep_block *b = find_block(p, 0x7000);
+	assert_non_null(b);
+	assert_int_equal(p->stacks[b->stack].depth, 2);
+	assert_int_equal(gm_rep_stack_frames(p, &p->stacks[b->stack])[0], S1[0]);
+	assert_int_equal(p->unknown_stack_ops, 0);
+}
+
+/* --to: records stamped before it that come in a batch written after it are part of the state
+ * at --to (reading goes on until the process's next flush); records after it are not. */
+static void test_batch_to_window(void **state)
+{
+	(void)state;
+	reopen(-1, 0.5);
+	struct gm_rep_ev e = ev(GM_EV_PROC_INFO, NULL, 0); /* the trace starts here */
+	const uint64_t t0 = e.ts, to = t0 + 500000000ULL;
+	e.s[GM_S_EXE] = "/bin/t", e.v[GM_F_BATCH] = 128;
+	gm_rep_model_event(&M, &e);
+	do_stack_id(0x11, S1, 2);
+	const uint64_t early[] = { REC(t0 + 100, 0x1000, 10, GM_BATCH_MALLOC, 0x11) };
+	do_batch(early, 4);
+	/* past --to: a batch with one record before it and one after it, then a flush past it */
+	const uint64_t late[] = { REC(to - 100, 0x2000, 20, GM_BATCH_MALLOC, 0x11),
+				  REC(to + 100, 0x3000, 30, GM_BATCH_MALLOC, 0x11) };
+	e = ev(GM_EV_ALLOC_BATCH, NULL, 0);
+	e.ts = to + 200, e.cycles_ok = 1, e.a[GM_A_REC] = late, e.alen[GM_A_REC] = 8;
+	assert_int_equal(gm_rep_model_event(&M, &e), 0); /* reading goes on */
+	e = ev(GM_EV_MALLOC, S2, 1); /* a per-call event past --to: not part of the state */
+	e.ts = to + 300, e.v[GM_F_PTR] = 0x4000, e.v[GM_F_SIZE] = 40;
+	assert_int_equal(gm_rep_model_event(&M, &e), 0);
+	e = ev(GM_EV_FLUSH, NULL, 0);
+	e.ts = to + 400, e.cycles_ok = 1, e.v[GM_F_UPTO] = (int64_t)(to + 350);
+	assert_int_equal(gm_rep_model_event(&M, &e), 1); /* flushed past --to: stop */
+	assert_true(M.stopped);
+	gm_rep_analyze(&M);
+	struct gm_rep_proc *p = M.procs;
+	assert_non_null(find_block(p, 0x1000));
+	assert_non_null(find_block(p, 0x2000));
+	assert_null(find_block(p, 0x3000));
+	assert_null(find_block(p, 0x4000));
+	assert_int_equal(p->live_bytes, 30);
+	assert_true(M.trace_end <= to);
+}
+
+/* --to in a trace without batches stops at the first event past it, as before. */
+static void test_to_unbatched_stops_at_once(void **state)
+{
+	(void)state;
+	reopen(-1, 0.5);
+	do_malloc(0x1000, 10, S1, 2);
+	struct gm_rep_ev e = ev(GM_EV_MALLOC, S1, 2);
+	e.ts = T + 600000000ULL, e.v[GM_F_PTR] = 0x2000, e.v[GM_F_SIZE] = 20;
+	assert_int_equal(gm_rep_model_event(&M, &e), 1);
+	assert_int_equal(M.procs->live_bytes, 10);
+}
+
+/* A clock that does not run at 1 GHz: record times cannot be converted; the batch event's
+ * time stands for them, and the report says so. */
+static void test_batch_clock_not_ns(void **state)
+{
+	(void)state;
+	do_stack_id(0x11, S1, 2);
+	struct gm_rep_ev e = ev(GM_EV_ALLOC_BATCH, NULL, 0);
+	const uint64_t rec[] = { REC(5, 0x7000, 100, GM_BATCH_MALLOC, 0x11) };
+	e.cycles_ok = 0, e.a[GM_A_REC] = rec, e.alen[GM_A_REC] = 4;
+	gm_rep_model_event(&M, &e);
+	const uint64_t bts = e.ts;
+	e = ev(GM_EV_FLUSH, NULL, 0);
+	e.cycles_ok = 0, e.v[GM_F_UPTO] = 7;
+	gm_rep_model_event(&M, &e);
+	struct gm_rep_proc *p = M.procs;
+	assert_int_equal(p->live_bytes, 100);
+	assert_int_equal(p->stacks[find_block(p, 0x7000)->stack].first_ts, bts);
+	assert_true(warned("1 GHz"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +516,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_map_suspects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_madv_free_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batches_out_of_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_direct_free_waits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_undefined_stack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_unflushed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_child_uses_parent_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_to_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_to_unbatched_stops_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_clock_not_ns, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

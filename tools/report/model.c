@@ -111,8 +111,8 @@ static struct gm_rep_proc *gm_rep_proc_new(struct gm_rep_model *m, int64_t vpid,
 	return p;
 }
 
-/* The current process of this vpid (the latest generation), created on first sight. */
-static struct gm_rep_proc *gm_rep_proc_get(struct gm_rep_model *m, int64_t vpid)
+/* The current process of this vpid (the latest generation), or NULL. */
+static struct gm_rep_proc *gm_rep_proc_find(struct gm_rep_model *m, int64_t vpid)
 {
 	struct gm_rep_proc *found = NULL;
 	if (m->hit && m->hit->vpid == vpid)
@@ -120,6 +120,13 @@ static struct gm_rep_proc *gm_rep_proc_get(struct gm_rep_model *m, int64_t vpid)
 	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
 		if (p->vpid == vpid)
 			found = p;
+	return found;
+}
+
+/* The same, created on first sight. */
+static struct gm_rep_proc *gm_rep_proc_get(struct gm_rep_model *m, int64_t vpid)
+{
+	struct gm_rep_proc *found = gm_rep_proc_find(m, vpid);
 	if (!found)
 		found = gm_rep_proc_new(m, vpid, 0);
 	return m->hit = found;
@@ -529,7 +536,6 @@ static void gm_rep_inherit_modules(struct gm_rep_model *m, struct gm_rep_proc *p
 	p->mods = c;
 }
 
-/* ---- the event callback ---- */
 /* ---- C-heap operations: applied at once, or queued in batched traces ---- */
 /* Apply one malloc-family event (per call, or rebuilt from a queued op). */
 static void gm_rep_c_event(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
@@ -557,10 +563,19 @@ static void gm_rep_c_event(struct gm_rep_model *m, struct gm_rep_proc *p, const 
 	}
 }
 
-/* A time in the tracer's clock cycles (batch records, flush upto) -> ns from origin. */
-static uint64_t gm_rep_cycles_ns(const struct gm_rep_ev *ev, uint64_t cycles)
+/* A time in the tracer's clock cycles (batch records, flush upto) -> ns from origin. A clock
+ * that is not 1 GHz (or no clock): the event's own time stands for it, and a warning says so. */
+static uint64_t gm_rep_cycles_ns(struct gm_rep_model *m, const struct gm_rep_ev *ev, uint64_t cycles)
 {
-	return ev->cycles_ok ? (uint64_t)((int64_t)cycles + ev->cycles_off) : ev->ts;
+	if (ev->cycles_ok)
+		return (uint64_t)((int64_t)cycles + ev->cycles_off);
+	if (!m->clock_not_ns) {
+		m->clock_not_ns = 1;
+		gm_rep_model_warn(m, "the trace's clock does not run at 1 GHz: allocation records are timed "
+				     "by the batch event that carries them, so their order across threads "
+				     "may be off");
+	}
+	return ev->ts;
 }
 
 /* Stack ids: open addressing on the id, frames appended to m->sid_frames. */
@@ -610,23 +625,10 @@ static int gm_rep_op_less(const struct gm_rep_op *a, const struct gm_rep_op *b)
 	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
 }
 
-/* Apply the oldest queued op of p. */
-static void gm_rep_op_pop_apply(struct gm_rep_model *m, struct gm_rep_proc *p)
+/* Apply op to p: rebuild the event it stands for and hand it to the per-call handlers. */
+static void gm_rep_op_apply(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_op *o)
 {
-	struct gm_rep_op op = p->ops[0];
-	p->ops[0] = p->ops[--p->nops];
-	for (uint64_t i = 0;;) { /* sift down */
-		uint64_t l = 2 * i + 1, r = l + 1, s = i;
-		if (l < p->nops && gm_rep_op_less(&p->ops[l], &p->ops[s]))
-			s = l;
-		if (r < p->nops && gm_rep_op_less(&p->ops[r], &p->ops[s]))
-			s = r;
-		if (s == i)
-			break;
-		struct gm_rep_op t = p->ops[i];
-		p->ops[i] = p->ops[s], p->ops[s] = t;
-		i = s;
-	}
+	struct gm_rep_op op = *o;
 	if (op.ts < p->applied_ts)
 		p->late_ops++;
 	else
@@ -654,6 +656,26 @@ static void gm_rep_op_pop_apply(struct gm_rep_model *m, struct gm_rep_proc *p)
 		gm_rep_free(p, op.ptr);
 }
 
+/* Apply the oldest queued op of p. */
+static void gm_rep_op_pop_apply(struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	struct gm_rep_op op = p->ops[0];
+	p->ops[0] = p->ops[--p->nops];
+	for (uint64_t i = 0;;) { /* sift down */
+		uint64_t l = 2 * i + 1, r = l + 1, s = i;
+		if (l < p->nops && gm_rep_op_less(&p->ops[l], &p->ops[s]))
+			s = l;
+		if (r < p->nops && gm_rep_op_less(&p->ops[r], &p->ops[s]))
+			s = r;
+		if (s == i)
+			break;
+		struct gm_rep_op t = p->ops[i];
+		p->ops[i] = p->ops[s], p->ops[s] = t;
+		i = s;
+	}
+	gm_rep_op_apply(m, p, &op);
+}
+
 /* Queue op (its seq is set here). Past the bound, the oldest half is applied early. */
 static void gm_rep_op_push(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_op op)
 {
@@ -665,12 +687,14 @@ static void gm_rep_op_push(struct gm_rep_model *m, struct gm_rep_proc *p, struct
 		while (p->nops > GM_REP_OPS_MAX / 2)
 			gm_rep_op_pop_apply(m, p);
 	}
-	if (gm_rep_grow((void **)&p->ops, &p->capops, p->nops + 1, sizeof *p->ops, m) != 0) {
-		gm_rep_op_pop_apply(m, p); /* no room: keep the order as well as we can */
-		if (!p->nops)
-			return;
-	}
 	op.seq = p->op_seq++;
+	if (gm_rep_grow((void **)&p->ops, &p->capops, p->nops + 1, sizeof *p->ops, m) != 0) {
+		/* no room (m->oom warns): apply it now, after the queued ops older than it */
+		while (p->nops && gm_rep_op_less(&p->ops[0], &op))
+			gm_rep_op_pop_apply(m, p);
+		gm_rep_op_apply(m, p, &op);
+		return;
+	}
 	uint64_t i = p->nops++;
 	while (i > 0 && gm_rep_op_less(&op, &p->ops[(i - 1) / 2])) { /* sift up */
 		p->ops[i] = p->ops[(i - 1) / 2];
@@ -701,16 +725,19 @@ static void gm_rep_op_push_ev(struct gm_rep_model *m, struct gm_rep_proc *p, con
 	gm_rep_op_push(m, p, op);
 }
 
-/* The records of a gomemtrace:alloc_batch, queued. */
-static void gm_rep_op_push_batch(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+/* The records of a gomemtrace:alloc_batch stamped up to `limit` (--to), queued. */
+static void gm_rep_op_push_batch(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev,
+				 uint64_t limit)
 {
 	const uint64_t *r = ev->a[GM_A_REC];
 	for (uint32_t i = 0; r && i + GM_BATCH_WORDS <= ev->alen[GM_A_REC]; i += GM_BATCH_WORDS) {
 		unsigned kind = (unsigned)(r[i + 2] >> GM_BATCH_KIND_SHIFT);
 		struct gm_rep_op op = {
-			.ts = gm_rep_cycles_ns(ev, r[i]), .ptr = r[i + 1], .size = r[i + 2] & GM_BATCH_SIZE_MASK,
+			.ts = gm_rep_cycles_ns(m, ev, r[i]), .ptr = r[i + 1], .size = r[i + 2] & GM_BATCH_SIZE_MASK,
 			.stack = UINT32_MAX,
 		};
+		if (op.ts > limit)
+			continue;
 		switch (kind) {
 		case GM_BATCH_MALLOC_FREED:
 		case GM_BATCH_MALLOC: op.kind = GM_EV_MALLOC; break;
@@ -732,6 +759,24 @@ static void gm_rep_op_push_batch(struct gm_rep_model *m, struct gm_rep_proc *p, 
 		}
 		p->nevents++, m->gm_events++;
 		gm_rep_op_push(m, p, op);
+	}
+}
+
+/* gomemtrace:flush: apply what p has queued up to its `upto` (everything at the final one,
+ * whose upto is 0 when records were left behind). */
+static void gm_rep_flush(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+{
+	const int64_t *v = ev->v;
+	p->batched = 1;
+	if (v[GM_F_FINAL]) {
+		p->final_flushed = 1;
+		p->unflushed += (uint64_t)v[GM_F_UNFLUSHED];
+		gm_rep_ops_apply(m, p, UINT64_MAX);
+	} else if (v[GM_F_UPTO]) {
+		uint64_t upto = gm_rep_cycles_ns(m, ev, (uint64_t)v[GM_F_UPTO]);
+		if (upto > p->flushed_upto)
+			p->flushed_upto = upto;
+		gm_rep_ops_apply(m, p, upto);
 	}
 }
 
@@ -760,6 +805,54 @@ static void gm_rep_ops_finish(struct gm_rep_model *m, struct gm_rep_proc *p)
 	}
 }
 
+/* ---- --to ---- */
+#define GM_REP_DRAIN_NS 1000000000ULL /* past --to, look this long for records stamped before it */
+
+/* Whether records of p stamped before --to may still come: p batches, is the latest process
+ * of its vpid, and neither its final flush nor a flush past --to was seen. */
+static int gm_rep_awaits(struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	return p->batched && !p->final_flushed && p->flushed_upto < m->to_ns && gm_rep_proc_find(m, p->vpid) == p;
+}
+
+static int gm_rep_count_awaiting(struct gm_rep_model *m)
+{
+	int n = 0;
+	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
+		n += gm_rep_awaits(m, p);
+	return n;
+}
+
+/* An event past --to. A batch written after --to may hold records stamped before it, up to
+ * its process's next flush: reading goes on, taking only those records and the flushes (and
+ * stack definitions, see gm_rep_model_event), until every batching process has flushed past
+ * --to or GM_REP_DRAIN_NS have passed. Returns nonzero to stop reading (at once in a trace
+ * without batches, as before them); the queued operations are applied by the analysis. */
+static int gm_rep_past_to(struct gm_rep_model *m, const struct gm_rep_ev *ev)
+{
+	if (!m->stopped) {
+		m->stopped = 1;
+		m->draining = gm_rep_count_awaiting(m);
+	}
+	if (m->draining && ev->ts - m->to_ns <= GM_REP_DRAIN_NS &&
+	    (ev->kind == GM_EV_ALLOC_BATCH || ev->kind == GM_EV_FLUSH) &&
+	    (m->opts.pid < 0 || ev->vpid == m->opts.pid)) {
+		struct gm_rep_proc *p = gm_rep_proc_find(m, ev->vpid);
+		if (p && gm_rep_awaits(m, p)) {
+			if (ev->kind == GM_EV_ALLOC_BATCH) {
+				gm_rep_op_push_batch(m, p, ev, m->to_ns);
+			} else {
+				gm_rep_flush(m, p, ev);
+				m->draining = gm_rep_count_awaiting(m);
+			}
+		}
+	}
+	if (ev->ts - m->to_ns > GM_REP_DRAIN_NS)
+		m->draining = 0;
+	return !m->draining;
+}
+
+/* ---- the event callback ---- */
 int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 {
 	struct gm_rep_model *m = ctx;
@@ -768,10 +861,10 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		m->from_ns = ev->ts + (uint64_t)(m->opts.from * 1e9);
 		m->to_ns = m->opts.to >= 0 ? ev->ts + (uint64_t)(m->opts.to * 1e9) : 0;
 	}
-	if (m->to_ns && ev->ts > m->to_ns) {
-		m->stopped = 1;
-		return 1;
-	}
+	if (ev->kind == GM_EV_STACK) /* trace-wide: a forked child names its parent's ids (--pid CHILD) */
+		gm_rep_sid_add(m, (uint64_t)ev->v[GM_F_ID], ev->a[GM_A_STACK], ev->alen[GM_A_STACK]);
+	if (m->to_ns && ev->ts > m->to_ns)
+		return gm_rep_past_to(m, ev);
 	if (m->opts.pid >= 0 && ev->vpid != m->opts.pid)
 		return 0;
 	if (ev->ts > m->trace_end)
@@ -809,19 +902,12 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		break;
 	case GM_EV_ALLOC_BATCH:
 		p->batched = 1;
-		gm_rep_op_push_batch(m, p, ev);
+		gm_rep_op_push_batch(m, p, ev, UINT64_MAX);
 		break;
-	case GM_EV_STACK:
-		gm_rep_sid_add(m, (uint64_t)v[GM_F_ID], ev->a[GM_A_STACK], ev->alen[GM_A_STACK]);
+	case GM_EV_STACK: /* defined above */
 		break;
 	case GM_EV_FLUSH:
-		p->batched = 1;
-		if (v[GM_F_FINAL]) {
-			p->unflushed += (uint64_t)v[GM_F_UNFLUSHED];
-			gm_rep_ops_apply(m, p, UINT64_MAX);
-		} else if (v[GM_F_UPTO]) {
-			gm_rep_ops_apply(m, p, gm_rep_cycles_ns(ev, (uint64_t)v[GM_F_UPTO]));
-		}
+		gm_rep_flush(m, p, ev);
 		break;
 	case GM_EV_MMAP:
 		gm_rep_mmap(m, p, ev);

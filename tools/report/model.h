@@ -11,7 +11,10 @@
  * Batched traces (proc_info.batch > 1, docs/events.md "Batches"): C-heap operations of a
  * process (batch records and the per-call malloc-family events alike) wait in a queue ordered
  * by their own times and are applied up to each gomemtrace:flush's `upto` (all of them at a
- * final flush, an exec and the end of the trace); the queue holds at most ~100 ms of them.
+ * final flush, an exec and the end of the trace); the queue holds at most ~100 ms of them
+ * (8M operations: past that the oldest are applied early, with a warning). Stack ids are
+ * trace-wide (a forked child names its parent's). Past --to, reading goes on until each
+ * batching process has flushed past it (at most 1 s), for records stamped before it only.
  * Single-threaded: everything here is touched by the reading thread only. */
 #ifndef GM_REPORT_MODEL_H
 #define GM_REPORT_MODEL_H
@@ -204,6 +207,8 @@ struct gm_rep_proc {
 	uint64_t late_ops;                     /* ops applied after a later one (order may be off) */
 	uint64_t unknown_stack_ops;            /* batch records whose stack id was never defined */
 	uint64_t unflushed;                    /* records the tracer could not write at exit */
+	uint64_t flushed_upto;                 /* upto of its latest flush (ns from origin) */
+	int final_flushed;                     /* its final flush (at exit) was seen */
 	int overflowed;                        /* the queue hit its bound and was applied early */
 	struct gm_rep_result res;              /* filled by gm_rep_analyze */
 	struct gm_rep_proc *next;              /* list, in order of appearance */
@@ -220,6 +225,9 @@ struct gm_rep_model {
 	uint64_t lost_events, lost_packets;    /* discarded by the tracer */
 	int partial;                           /* the trace could not be read to its end */
 	int stopped;                           /* reading stopped at --to */
+	int draining;                          /* past --to: batching processes whose records stamped
+						  before it may still come (reading goes on for them) */
+	int clock_not_ns;                      /* a batch's clock was not 1 GHz (warned) */
 	char **warnings; size_t nwarnings;     /* for the user */
 	int oom;                               /* an allocation of the model failed */
 	int64_t record_pid;                    /* gomemtrace-record.txt's pid, -1 none: report it and its descendants */
