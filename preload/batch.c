@@ -252,7 +252,10 @@ void gm_batch_flush_all(bool final)
 			atomic_store_explicit(&gm_batch_pool[i].claim, 1, memory_order_relaxed);
 			mine[i / 64] |= 1ULL << (i % 64);
 		}
-	bool barrier = gm_batch_barrier(), complete = barrier;
+	bool any = false;
+	for (int k = 0; k < GM_BATCH_SLOTS / 64; k++)
+		any |= mine[k] != 0;
+	bool barrier = !any || gm_batch_barrier(), complete = barrier; /* nothing owned: no IPIs */
 	uint32_t unflushed = 0;
 	pid_t pid = getpid();
 	for (int i = 0; i < GM_BATCH_SLOTS; i++) {
