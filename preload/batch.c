@@ -131,8 +131,12 @@ void gm_batch_init(void)
 
 #define GM_BATCH_STACKS (1u << 16) /* stacks remembered as written (direct-mapped, lossy) */
 /* Ids of stacks already written, by (id >> 1) & mask; any thread, relaxed: a stale slot only
- * means the stack is written again, which the reader ignores. */
+ * means the stack is written again, which the reader ignores. Forgotten every second by the
+ * flusher, so that a session started later, or a ring buffer in overwrite (flight recorder)
+ * mode, gets every stack in use again within a second. */
 static _Atomic uint64_t gm_batch_seen[GM_BATCH_STACKS];
+#define GM_BATCH_FORGET_EVERY (1000 / GM_BATCH_FLUSH_MS) /* flushes between two forgets */
+static uint32_t gm_batch_rounds; /* periodic flushes so far; the sampler thread's */
 
 /* The id of stack st[0..d): a 64-bit hash of the frames, never 0. */
 static uint64_t gm_batch_stack_hash(const uint64_t *st, uint32_t d)
@@ -252,6 +256,9 @@ void gm_batch_flush_all(bool final)
 			atomic_store_explicit(&gm_batch_pool[i].claim, 1, memory_order_relaxed);
 			mine[i / 64] |= 1ULL << (i % 64);
 		}
+	if (!final && ++gm_batch_rounds % GM_BATCH_FORGET_EVERY == 0)
+		for (uint32_t k = 0; k < GM_BATCH_STACKS; k++)
+			atomic_store_explicit(&gm_batch_seen[k], 0, memory_order_relaxed);
 	bool any = false;
 	for (int k = 0; k < GM_BATCH_SLOTS / 64; k++)
 		any |= mine[k] != 0;

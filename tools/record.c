@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "common/elf_image.h"
+#include "gomemtrace/schema.h"
 #include "tools/record.h"
 
 #ifndef GM_UST_LIBDIR
@@ -49,6 +50,7 @@ struct gm_record_opts {
 	const char *families;    /* --families -> GOMEMTRACE_FAMILIES (NULL: inherit) */
 	const char *sample_bytes; /* --sample-bytes -> GOMEMTRACE_SAMPLE_BYTES (NULL: inherit) */
 	const char *sample_big;  /* --sample-big -> GOMEMTRACE_SAMPLE_BIG (NULL: inherit) */
+	const char *batch;       /* --batch -> GOMEMTRACE_BATCH (NULL: inherit) */
 	bool free_stacks;        /* --free-stacks -> GOMEMTRACE_FREE_STACKS=1 */
 	bool no_go_trap;         /* --no-go-trap -> GOMEMTRACE_GO_TRAP=0 */
 	bool no_go_chunks;       /* --no-go-chunks -> GOMEMTRACE_GO_CHUNKS=0 */
@@ -79,6 +81,8 @@ static const char gm_record_usage_text[] =
 	"                         average, 0 = all (GOMEMTRACE_SAMPLE_BYTES, default 524288)\n"
 	"      --sample-big N     always record allocations of N bytes or more\n"
 	"                         (GOMEMTRACE_SAMPLE_BIG, default 1048576)\n"
+	"      --batch N          malloc/calloc/free records per event, 0 = one event per call\n"
+	"                         (GOMEMTRACE_BATCH, default 128, at most 256)\n"
 	"      --no-go-chunks     no per-chunk Go heap page states (GOMEMTRACE_GO_CHUNKS=0)\n"
 	"      --debug            tracer diagnostics on stderr (GOMEMTRACE_DEBUG=1)\n"
 	"  -q, --quiet            print only problems (discarded events are always reported)\n"
@@ -159,7 +163,7 @@ static bool gm_record_is_name(const char *s)
 static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 {
 	enum { O_SESSION = 256, O_SUBBUF, O_NUMSUB, O_DEPTH, O_SAMPLE, O_FREE, O_NOTRAP, O_FAM, O_NOCHUNK,
-	       O_DEBUG, O_SBYTES, O_SBIG };
+	       O_DEBUG, O_SBYTES, O_SBIG, O_BATCH };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "session", required_argument, NULL, O_SESSION },
@@ -174,6 +178,7 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		{ "debug", no_argument, NULL, O_DEBUG },
 		{ "sample-bytes", required_argument, NULL, O_SBYTES },
 		{ "sample-big", required_argument, NULL, O_SBIG },
+		{ "batch", required_argument, NULL, O_BATCH },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -199,6 +204,7 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		case O_DEBUG: o->debug = true; break;
 		case O_SBYTES: o->sample_bytes = optarg; break;
 		case O_SBIG: o->sample_big = optarg; break;
+		case O_BATCH: o->batch = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': fputs(gm_record_usage_text, stdout); return -1;
 		case ':':
@@ -219,6 +225,8 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		bad = "--sample-bytes wants a mean number of bytes between sampled allocations (0: all)";
 	else if (o->sample_big && !gm_record_is_num(o->sample_big, 1ULL << 40))
 		bad = "--sample-big wants a size in bytes";
+	else if (o->batch && !gm_record_is_num(o->batch, GM_BATCH_MAX))
+		bad = "--batch wants a number of records from 0 (no batches) to 256";
 	else if (o->families && !gm_record_is_families(o->families))
 		bad = "--families wants a comma list of malloc, mmap, madvise";
 	else if (!gm_record_is_size(o->subbuf_size))
@@ -674,6 +682,7 @@ static char **gm_record_env(const struct gm_record_opts *o, const char *preload)
 		{ "GOMEMTRACE_FAMILIES", o->families },
 		{ "GOMEMTRACE_SAMPLE_BYTES", o->sample_bytes },
 		{ "GOMEMTRACE_SAMPLE_BIG", o->sample_big },
+		{ "GOMEMTRACE_BATCH", o->batch },
 		{ "GOMEMTRACE_FREE_STACKS", o->free_stacks ? "1" : NULL },
 		{ "GOMEMTRACE_GO_TRAP", o->no_go_trap ? "0" : NULL },
 		{ "GOMEMTRACE_GO_CHUNKS", o->no_go_chunks ? "0" : NULL },

@@ -11,6 +11,9 @@
 #  - the report of both traces: c_heap_live within 64 KiB above the program's live bytes (the
 #    reader put the records back in time order: a free applied before the malloc it ends
 #    would leave the block live, or count an unknown free), and no unknown frees.
+# And `churn slow 2500` (one malloc/free site, once a millisecond, 2.5 s): its stack is written
+# again after the tracer forgets the written ids (every second), so that a session started
+# later or an overwrite-mode buffer still gets it: its id has >= 2 gomemtrace:stack events.
 # The Go exit path (records flushed from the trap's handler at exit_group) is checked by
 # report_leak.sh, whose leaked blocks are recorded in batches.
 . "$(dirname "$0")/lib.sh"
@@ -68,4 +71,18 @@ for batch in default 0; do
 	[ $((got - live)) -ge 0 ] && [ $((got - live)) -le 65536 ] \
 		|| gm_fail "batch $batch: c_heap_live $got, churn says live=$live (want within 64 KiB above)"
 done
-echo "PASS: batch (records $records, live $live)"
+d="$GM_SCRATCH/slow"; mkdir -p "$d"
+gm_trace "$d/trace" -- "$churn" slow 2500 >"$d/out"
+gm_events "$d/trace" >"$d/all"
+vpid=$(grep -m1 'procname = "churn"' "$d/all" | sed -E 's/.*vpid = ([0-9]+),.*/\1/')
+[ -n "$vpid" ] || gm_fail "slow: no event of churn"
+# the id of run_slow's malloc: the stack id of the most frequent record kind 4 (malloc then free)
+id=$(grep -E "vpid = $vpid,.*gomemtrace:alloc_batch|gomemtrace:alloc_batch: .*vpid = $vpid," "$d/all" \
+	| grep -oE '\[[0-9]+\] = 0x[0-9A-F]+' \
+	| awk -F'[][ =x]+' '{ i = $2; if (i % 4 == 2) k = substr($4, 1, length($4) - 14);
+		if (i % 4 == 3 && k == "4") print "0x" $4 }' | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+[ -n "$id" ] || gm_fail "slow: no malloc-then-free record"
+n=$(grep -E "vpid = $vpid," "$d/all" | grep -cE "gomemtrace:stack: .*id = $id," || true)
+gm_note "slow: stack $id written $n times in 2.5 s"
+[ "$n" -ge 2 ] || gm_fail "slow: stack $id written $n times in 2.5 s, want >= 2 (forgotten every second)"
+echo "PASS: batch (records $records, live $live, slow stack written $n times)"

@@ -46,6 +46,7 @@ refuse 126 'not an executable file' "$GM_TOOL" record -- ./plain.txt
 refuse 126 'not an executable file' "$GM_TOOL" record -- "$GM_SCRATCH"
 refuse 125 'no PROGRAM given' "$GM_TOOL" record -o x --
 refuse 125 'stack-depth' "$GM_TOOL" record --stack-depth 500 -- /bin/true
+refuse 125 'batch' "$GM_TOOL" record --batch 257 -- /bin/true
 refuse 125 'families' "$GM_TOOL" record --families malloc,bogus -- /bin/true
 refuse 125 'unknown option' "$GM_TOOL" record --bogus -- /bin/true
 refuse 2 'unknown command' "$GM_TOOL" frobnicate

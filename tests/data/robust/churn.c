@@ -9,6 +9,8 @@
  *   churn handoff N ITER   N producer threads malloc ITER blocks each and hand them to N
  *                          consumer threads, which free them (so addresses move between
  *                          threads and arenas) except every 7th; prints the same two totals
+ *   churn slow MS          malloc and free one block from one call site every millisecond
+ *                          for MS milliseconds
  * The output is deterministic so that traced and untraced runs can be compared byte for byte. */
 #include <dlfcn.h>
 #include <errno.h>
@@ -272,6 +274,18 @@ static int run_handoff(int n, int iter)
 	return 0;
 }
 
+static int run_slow(int ms)
+{
+	static void *volatile sink;
+	for (int i = 0; i < ms; i++) {
+		sink = malloc(100);
+		free(sink);
+		usleep(1000);
+	}
+	printf("slow %d\n", ms);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -281,12 +295,14 @@ int main(int argc, char **argv)
 		return run_edge();
 	if (argc >= 2 && !strcmp(argv[1], "fork"))
 		return run_fork();
+	if (argc >= 3 && !strcmp(argv[1], "slow"))
+		return run_slow(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "handoff"))
 		return run_handoff(atoi(argv[2]), atoi(argv[3]));
 	if (argc >= 3 && !strcmp(argv[1], "leak"))
 		return run_leak(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "dlopen"))
 		return run_dlopen(argv[2]);
-	fprintf(stderr, "usage: churn threads N ITER | edge | fork | dlopen LIB | leak N | handoff N ITER\n");
+	fprintf(stderr, "usage: churn threads N ITER | edge | fork | dlopen LIB | leak N | handoff N ITER | slow MS\n");
 	return 2;
 }
