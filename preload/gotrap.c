@@ -281,7 +281,7 @@ static __attribute__((noinline)) void gm_gotrap_report_exit(int32_t status)
 		gm_guard_thread_check();
 		lttng_ust_tracepoint(gomemtrace, go_exit, status);
 	}
-	gm_sampler_final(true);
+	gm_sampler_final(GM_EXIT_GO);
 	gm_guard_depth--;
 }
 

@@ -19,7 +19,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
+#include "preload/export.h"
 #include "preload/sampler.h"
 #include "preload/sampling.h"
 
@@ -314,16 +316,40 @@ static void *gm_sampler_main(void *arg)
 __attribute__((destructor)) static void gm_sampler_fini(void)
 {
 	gm_guard_depth++;
-	gm_sampler_final(false);
+	gm_sampler_final(GM_EXIT_C);
 	gm_guard_depth--;
 	/* what runs after this (other libraries' destructors, lttng-ust's teardown) is not the
 	 * program's, and lttng-ust then allocates under its own locks: stop reporting */
 	__atomic_store_n(&gm_guard_exiting, 1, __ATOMIC_RELAXED);
 }
 
+/* _exit()/_Exit() (a fork()ed child's usual way out, or a signal handler's) run no destructors:
+ * the final flush and sample happen here, then exit_group. Not in a vfork() child, which shares
+ * the parent's memory (the parent must find the tracer as it left it): its pid is not the one
+ * gm_sampler_pid holds (set at start and in every fork()ed child). The real _exit is
+ * exit_group; nothing is looked up at this point. */
+static pid_t gm_sampler_pid; /* this process's pid; written by the constructor and the fork child */
+
+static void gm_sampler_atfork_child(void) { gm_sampler_pid = getpid(); }
+
+GM_EXPORT __attribute__((noreturn)) void _exit(int status)
+{
+	if (gm_sampler_pid && getpid() == gm_sampler_pid) {
+		gm_guard_depth++;
+		gm_sampler_final(GM_EXIT_RAW);
+		gm_guard_depth--;
+		__atomic_store_n(&gm_guard_exiting, 1, __ATOMIC_RELAXED);
+	}
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
+GM_EXPORT __attribute__((noreturn, alias("_exit"))) void _Exit(int status);
+
 void gm_sampler_start(void)
 {
 	prctl(PR_GET_NAME, gm_sampler_procname, 0, 0, 0); /* before any proc_info */
+	gm_sampler_pid = getpid();
+	pthread_atfork(NULL, NULL, gm_sampler_atfork_child);
 	if (!gm_config.sample_interval_ms && gm_config.batch <= 1)
 		return;
 	gm_sampler_page_size = (uint32_t)getpagesize();
@@ -343,7 +369,7 @@ void gm_sampler_start(void)
 		gm_config_warn("cannot start the sampler thread (error %d)", err);
 }
 
-void gm_sampler_final(bool at_go_exit)
+void gm_sampler_final(enum gm_sampler_exit how)
 {
 	gm_guard_depth++; /* nothing done here is the program's */
 	gm_guard_thread_check();
@@ -360,7 +386,7 @@ void gm_sampler_final(bool at_go_exit)
 	stack_t ss;
 	int in_handler = sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK);
 	gm_guard_thread_check();
-	gm_sampler_take(1, at_go_exit || !in_handler);
+	gm_sampler_take(1, how == GM_EXIT_GO || (how == GM_EXIT_C && !in_handler));
 	gm_guard_depth--;
 	errno = saved;
 }

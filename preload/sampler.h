@@ -7,11 +7,17 @@
 
 /* Start the thread (all signals blocked, guard held); no-op if the interval is 0. */
 void gm_sampler_start(void);
-/* Take the final sample now (exit: C destructor or the Go runtime's exit_group, possibly from
- * a signal handler); runs at most once; async-signal-safe. On a signal alternate stack (the
- * Go trap's handler runs on Go's gsignal stack) the glibc fields are -1: mallinfo2() takes the
- * arena locks. After it, the sampler thread emits nothing more. No-op if the interval is 0. */
-void gm_sampler_final(bool at_go_exit);
+/* How the process leaves. */
+enum gm_sampler_exit {
+	GM_EXIT_C = 0,   /* exit(): the library destructor (possibly inside a signal handler) */
+	GM_EXIT_GO = 1,  /* the Go runtime's exit_group, caught by the Go trap */
+	GM_EXIT_RAW = 2, /* _exit()/_Exit(): no destructors; often called from a signal handler */
+};
+/* Write out the allocation batches and take the final sample now; runs at most once;
+ * async-signal-safe. The glibc fields are -1 unless mallinfo2() (it takes the arena locks) is
+ * known safe: at the Go exit, or a C exit() not on a signal alternate stack. After it, the
+ * sampler thread emits nothing more. No sample if the interval is 0. */
+void gm_sampler_final(enum gm_sampler_exit how);
 /* Emit gomemtrace:proc_info now, if enabled (the sampler does at every tick; the first event
  * on each thread does too, so that a trace has it before the first allocation). */
 void gm_sampler_proc_info(void);

@@ -413,6 +413,30 @@ static void test_batch_unflushed(void **state)
 	assert_true(warned("5 allocation records were still in a thread's buffer at exit"));
 }
 
+/* Batches but no final flush (killed, _exit, exec, trace cut): a warning, figures approximate;
+ * with the final flush, neither. */
+static void test_batch_no_final_flush(void **state)
+{
+	(void)state;
+	do_stack_id(0x11, S1, 2);
+	const uint64_t rec[] = { REC(1001, 0x7000, 100, GM_BATCH_MALLOC, 0x11) };
+	do_batch(rec, 4);
+	do_flush(2000, 0, 0);
+	gm_rep_analyze(&M);
+	assert_int_equal(M.procs->live_bytes, 100);
+	assert_true(M.procs->res.approximate);
+	assert_true(warned("no final flush of its allocation records"));
+	gm_rep_model_free(&M);
+	struct gm_rep_opts o = { .top = 10, .pid = -1, .from = 0, .to = -1 };
+	gm_rep_model_init(&M, &o);
+	do_stack_id(0x11, S1, 2);
+	do_batch(rec, 4);
+	do_flush(0, 1, 0);
+	gm_rep_analyze(&M);
+	assert_false(M.procs->res.approximate);
+	assert_false(warned("no final flush"));
+}
+
 /* Stack ids are trace-wide: a forked child names its parent's, also with --pid CHILD (the
  * parent's gomemtrace:stack events are not the child's). */
 static void test_batch_child_uses_parent_ids(void **state)
@@ -519,6 +543,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_direct_free_waits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_undefined_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_unflushed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_no_final_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_child_uses_parent_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_to_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_to_unbatched_stops_at_once, setup, teardown),

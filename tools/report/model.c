@@ -757,7 +757,7 @@ static void gm_rep_op_push_batch(struct gm_rep_model *m, struct gm_rep_proc *p, 
 				op.stack = gm_rep_stack_intern(m, p, none, 0);
 			}
 		}
-		p->nevents++, m->gm_events++;
+		p->nevents++, m->gm_events++, p->batch_records++;
 		gm_rep_op_push(m, p, op);
 	}
 }
@@ -780,6 +780,12 @@ static void gm_rep_flush(struct gm_rep_model *m, struct gm_rep_proc *p, const st
 	}
 }
 
+/* p wrote batches but its final flush is not in the trace (read to its end). */
+static int gm_rep_flush_missing(const struct gm_rep_model *m, const struct gm_rep_proc *p)
+{
+	return p->batch_records && !p->final_flushed && !m->stopped;
+}
+
 /* End of p's trace: apply what is queued, and say what batches may have cost. */
 static void gm_rep_ops_finish(struct gm_rep_model *m, struct gm_rep_proc *p)
 {
@@ -789,6 +795,12 @@ static void gm_rep_ops_finish(struct gm_rep_model *m, struct gm_rep_proc *p)
 		snprintf(msg, sizeof msg, "pid %" PRId64 ": %" PRIu64 " allocation records were still in a "
 			 "thread's buffer at exit and are missing; C-heap figures may be off by them",
 			 p->vpid, p->unflushed);
+		gm_rep_model_warn(m, msg); /* and the figures are approximate (gm_rep_analyze_proc) */
+	}
+	if (gm_rep_flush_missing(m, p)) {
+		snprintf(msg, sizeof msg, "pid %" PRId64 ": no final flush of its allocation records (killed, "
+			 "_exit, exec, or still running when the trace ended): records still buffered then "
+			 "(up to 100 ms of them) are missing", p->vpid);
 		gm_rep_model_warn(m, msg); /* and the figures are approximate (gm_rep_analyze_proc) */
 	}
 	if (p->unknown_stack_ops) {
@@ -1211,7 +1223,8 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	struct gm_rep_result *r = &p->res;
 	const int64_t *s = p->last.v;
 	int have = p->last.valid, have_go = have && s[GM_F_GO_SOURCE] != 0 && s[GM_F_GO_INUSE] >= 0;
-	r->approximate = m->lost_events || m->lost_packets || m->partial || p->sample_bytes || p->unflushed;
+	r->approximate = m->lost_events || m->lost_packets || m->partial || p->sample_bytes || p->unflushed ||
+			 gm_rep_flush_missing(m, p);
 	gm_rep_estimate(p);
 	r->rss = have ? s[GM_F_RSS] : -1;
 	r->file = have ? s[GM_F_FILE] : -1;

@@ -207,6 +207,7 @@ struct gm_rep_proc {
 	uint64_t late_ops;                     /* ops applied after a later one (order may be off) */
 	uint64_t unknown_stack_ops;            /* batch records whose stack id was never defined */
 	uint64_t unflushed;                    /* records the tracer could not write at exit */
+	uint64_t batch_records;                /* records read from its alloc_batch events */
 	uint64_t flushed_upto;                 /* upto of its latest flush (ns from origin) */
 	int final_flushed;                     /* its final flush (at exit) was seen */
 	int overflowed;                        /* the queue hit its bound and was applied early */

@@ -3,6 +3,8 @@
  *   churn threads N ITER   N threads, each ITER x (malloc, realloc, free) of varying sizes
  *   churn edge             the malloc family's edge cases; prints what libc answered
  *   churn fork             fork() without exec: the child allocates, frees, exits 7
+ *   churn vfork            50 x (100 blocks allocated, vfork(), the child _exit(3)s, the blocks
+ *                          freed), then a 5555-byte block kept; prints "vfork ok"
  *   churn dlopen LIB       dlopen/dlsym/dlclose LIB a few times
  *   churn leak N           N blocks of 64..4159 bytes (malloc, calloc, realloc), every other one
  *                          freed; prints the bytes allocated in all and still allocated
@@ -139,6 +141,37 @@ static int run_fork(void)
 	int st;
 	waitpid(pid, &st, 0);
 	printf("child exit=%d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return 0;
+}
+
+/* One vfork(): the child _exit(3)s at once. 0 when it did. (Its own function: nothing of the
+ * caller's lives across vfork.) */
+static __attribute__((noinline)) int vfork_once(void)
+{
+	pid_t pid = vfork();
+	if (pid == 0)
+		_exit(3); /* shares our memory: the tracer must leave it alone */
+	int st;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 3 ? 0 : -1;
+}
+
+static void *volatile vfork_kept; /* the block kept at the end, reachable */
+
+static int run_vfork(void)
+{
+	void *keep[100];
+	for (int r = 0; r < 50; r++) {
+		for (int i = 0; i < 100; i++)
+			keep[i] = malloc(64 + (size_t)i);
+		if (vfork_once() != 0) {
+			printf("vfork failed\n");
+			return 1;
+		}
+		for (int i = 0; i < 100; i++)
+			free(keep[i]);
+	}
+	vfork_kept = malloc(5555);
+	printf("vfork ok\n");
 	return 0;
 }
 
@@ -295,6 +328,8 @@ int main(int argc, char **argv)
 		return run_edge();
 	if (argc >= 2 && !strcmp(argv[1], "fork"))
 		return run_fork();
+	if (argc >= 2 && !strcmp(argv[1], "vfork"))
+		return run_vfork();
 	if (argc >= 3 && !strcmp(argv[1], "slow"))
 		return run_slow(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "handoff"))
@@ -303,6 +338,6 @@ int main(int argc, char **argv)
 		return run_leak(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "dlopen"))
 		return run_dlopen(argv[2]);
-	fprintf(stderr, "usage: churn threads N ITER | edge | fork | dlopen LIB | leak N | handoff N ITER | slow MS\n");
+	fprintf(stderr, "usage: churn threads N ITER | edge | fork | vfork | dlopen LIB | leak N | handoff N ITER | slow MS\n");
 	return 2;
 }
