@@ -1,5 +1,6 @@
 /* config.h: the tracer's settings, read once from GOMEMTRACE_* environment variables.
- * Written only by gm_config_load() in the constructor (single-threaded); read-only after. */
+ * Written only in the constructor (single-threaded): by gm_config_load(), and init.c turns
+ * batches off for a Go program without the Go trap; read-only after. */
 #ifndef GM_CONFIG_H
 #define GM_CONFIG_H
 #include <stdbool.h>

@@ -2,6 +2,7 @@
  * stacks, the Go executable, the Go trap, the sampler). */
 #include <unistd.h>
 
+#include "gomemtrace/schema.h"
 #include "preload/batch.h"
 #include "preload/config.h"
 #include "preload/gosyms.h"
@@ -16,10 +17,15 @@ __attribute__((constructor(200))) static void gm_init(void)
 	gm_guard_depth++; /* nothing the tracer does while starting is the program's */
 	gm_config_load();
 	gm_sampling_init();
-	gm_batch_init();
 	gm_gosyms_init();
 	gm_stack_init(); /* after gosyms: it needs the Go text range */
 	gm_gotrap_init();
+	/* A Go program leaves by a raw exit_group that only the armed trap sees, and the trap is
+	 * what writes out the allocation batches then: without it the last ~100 ms of records
+	 * would be lost, so no batches (one event per call). */
+	if (gm_gosyms_is_go() && gm_gotrap_state() != GM_TRAP_ARMED)
+		gm_config.batch = 0;
+	gm_batch_init();
 	gm_sampler_start();
 	if (gm_config.debug)
 		gm_config_warn("pid %d: %s%s%s, cgo %s, go trap: state %u, %u sites%s%s; stack depth %u, "

@@ -14,8 +14,11 @@
 # And `churn slow 2500` (one malloc/free site, once a millisecond, 2.5 s): its stack is written
 # again after the tracer forgets the written ids (every second), so that a session started
 # later or an overwrite-mode buffer still gets it: its id has >= 2 gomemtrace:stack events.
-# The Go exit path (records flushed from the trap's handler at exit_group) is checked by
-# report_leak.sh, whose leaked blocks are recorded in batches.
+# Go (tests/data/report/cgoleak, newest Go of GM_GO_VERSIONS): with the Go trap, batches
+# (proc_info batch = 128) and a final flush from the trap's handler at exit_group (report_leak.sh
+# checks the leaked bytes of every version); with GOMEMTRACE_GO_TRAP=0 nothing would write the
+# last batches at the runtime's raw exit_group, so the tracer writes one event per call
+# (proc_info batch = 0, no alloc_batch) and the report still has the whole leak.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/report_lib.sh"
 churn="$GM_TOP_BUILDDIR/tests/data/robust/churn"
@@ -85,4 +88,29 @@ id=$(grep -E "vpid = $vpid,.*gomemtrace:alloc_batch|gomemtrace:alloc_batch: .*vp
 n=$(grep -E "vpid = $vpid," "$d/all" | grep -cE "gomemtrace:stack: .*id = $id," || true)
 gm_note "slow: stack $id written $n times in 2.5 s"
 [ "$n" -ge 2 ] || gm_fail "slow: stack $id written $n times in 2.5 s, want >= 2 (forgotten every second)"
-echo "PASS: batch (records $records, live $live, slow stack written $n times)"
+v=${GM_GO_VERSIONS##* }
+bin="$GM_SCRATCH/cgoleak-$v"
+gm_go_build "$v" "$GM_TOP_SRCDIR/tests/data/report/cgoleak" "$bin"
+for trap in 1 0; do
+	d="$GM_SCRATCH/go$trap"; mkdir -p "$d"
+	GOMEMTRACE_GO_TRAP=$trap gm_trace "$d/trace" -- "$bin" >"$d/out" || gm_fail "Go trap=$trap: exit $?"
+	gm_events "$d/trace" >"$d/all"
+	vpid=$(grep -m1 'gomemtrace:proc_info: .*cgoleak' "$d/all" | sed -E 's/.*vpid = ([0-9]+),.*/\1/')
+	[ -n "$vpid" ] || gm_fail "Go trap=$trap: no proc_info of cgoleak"
+	grep -E "vpid = $vpid," "$d/all" >"$d/ev"
+	nb=$(gm_count "$d/ev" 'gomemtrace:alloc_batch: ')
+	if [ $trap = 1 ]; then
+		grep -qE 'gomemtrace:proc_info: .*batch = 128 ' "$d/ev" || gm_fail "Go trap=1: proc_info batch is not 128"
+		[ "$nb" -ge 1 ] || gm_fail "Go trap=1: no alloc_batch"
+		[ "$(gm_count "$d/ev" 'gomemtrace:flush: .*final = 1, unflushed = 0')" -eq 1 ] \
+			|| gm_fail "Go trap=1: no final flush at the Go exit"
+	else
+		grep -qE 'gomemtrace:proc_info: .*batch = 0 ' "$d/ev" || gm_fail "Go trap=0: proc_info batch is not 0"
+		[ "$nb" -eq 0 ] || gm_fail "Go trap=0: $nb alloc_batch events (the last ones would be lost at exit)"
+	fi
+	gm_report --format json -o "$d/r.json" "$d/trace" || gm_fail "Go trap=$trap: report failed"
+	gm_proc_json "$d/r.json" "$bin" >"$d/p.json" || gm_fail "Go trap=$trap: cgoleak not in the report"
+	jq -e '.final.c_heap_live >= 5767168' "$d/p.json" >/dev/null \
+		|| gm_fail "Go trap=$trap: c_heap_live $(jq .final.c_heap_live "$d/p.json") < the 5767168 leaked"
+done
+echo "PASS: batch (records $records, live $live, slow stack written $n times, Go with and without the trap)"
