@@ -89,7 +89,8 @@ static struct gm_batch_buf *gm_batch_claim(void)
 	return NULL;
 }
 
-/* Write b's records as one event; the caller holds b (BUSY or FLUSHING). */
+/* Write b's records as one event; the caller holds b (its owner while busy, or the flusher
+ * that found it not busy under its claim). */
 static void gm_batch_write(struct gm_batch_buf *b)
 {
 	if (b->n)
