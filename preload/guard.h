@@ -31,16 +31,21 @@ extern int gm_guard_nranges;
  * Written by that destructor; read by any thread. */
 extern int gm_guard_exiting;
 
+/* Does address a lie in the tracer's own code (gm_guard_ranges)? */
+static inline bool gm_guard_in_tracer(uintptr_t a)
+{
+	for (int i = 0; i < gm_guard_nranges; i++)
+		if (a >= gm_guard_ranges[i].lo && a < gm_guard_ranges[i].hi)
+			return true;
+	return false;
+}
+
 /* May a call whose return address is `caller` be reported? */
 static inline bool gm_guard_reportable(const void *caller)
 {
 	if (__builtin_expect(__atomic_load_n(&gm_guard_exiting, __ATOMIC_RELAXED), 0))
 		return false;
-	uintptr_t a = (uintptr_t)caller;
-	for (int i = 0; i < gm_guard_nranges; i++)
-		if (a >= gm_guard_ranges[i].lo && a < gm_guard_ranges[i].hi)
-			return false;
-	return true;
+	return !gm_guard_in_tracer((uintptr_t)caller);
 }
 
 /* Enter a hook; true if this call is the program's own (depth becomes 1) and may be reported. */

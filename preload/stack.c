@@ -299,15 +299,6 @@ static int gm_stack_walk_c(uint64_t *out, uint32_t max, uint32_t skip, struct gm
 	}
 }
 
-/* Is a lies in the tracer's own code (its libraries' text, guard.h)? */
-static inline bool gm_stack_own(uintptr_t a)
-{
-	for (int i = 0; i < gm_guard_nranges; i++)
-		if (a >= gm_guard_ranges[i].lo && a < gm_guard_ranges[i].hi)
-			return true;
-	return false;
-}
-
 /* Step over `levels` frames of our own from frame pointer bp (this library is built with
  * -fno-omit-frame-pointer: [bp] = the caller's bp, [bp+8] = the return address) instead of
  * looking up their CFI: out gets the frame the last one returns into. Every return address
@@ -321,7 +312,7 @@ static bool gm_stack_skip_own(struct gm_unwind_frame *out, uintptr_t bp, uint32_
 		if (!gm_stack_in(r, bp, 16) || bp <= last)
 			return false;
 		uintptr_t ret = gm_stack_word(bp + 8), next = gm_stack_word(bp);
-		if (k + 1 < levels && !gm_stack_own(ret))
+		if (k + 1 < levels && !gm_guard_in_tracer(ret))
 			return false;
 		if (k + 1 == levels) {
 			out->ip = ret, out->sp = bp + 16, out->bp = next;
