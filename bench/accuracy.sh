@@ -21,7 +21,7 @@ scratch=$(mktemp -d /tmp/gm-bench-accuracy.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 
 command -v jq >/dev/null || { echo "accuracy.sh: jq is needed" >&2; exit 1; }
-(cd "$top/examples/cgoleak" && CGO_ENABLED=1 GO111MODULE=off GOFLAGS= GOCACHE="$build/bench/gocache" \
+(cd "$top/examples/cgoleak" && CGO_ENABLED=1 GO111MODULE=auto GOPROXY=off GOTOOLCHAIN=local GOFLAGS= GOCACHE="$build/bench/gocache" \
 	"$go" build -o "$scratch/cgoleak" .) || { echo "accuracy.sh: go build failed" >&2; exit 1; }
 
 # one MODE NAME: record cgoleak with --sample-bytes MODE; prints "truth bytes top events"

@@ -170,13 +170,14 @@ void gm_goheap_chunk_count(const uint64_t pd[16], struct gm_goheap_chunk *c)
 
 /* ---- reading (sampler thread, final sample) --------------------------------------------- */
 
-/* Scratch of one reading context; owner: that context (sampler thread, or the final sample). */
+/* Scratch of one reading context (enum gm_sample_kind: the sampler thread, the exit sample, a
+ * requested sample); owner: that context. */
 struct gm_goheap_scratch {
 	uint64_t pd[GM_BATCH * 16];                              /* pallocData copies */
 	unsigned char vec[GM_BATCH * (GM_GO_CHUNK_BYTES / GM_OS_PAGE)]; /* mincore() output */
 	uint16_t inuse[GM_BATCH], released[GM_BATCH], resident[GM_BATCH]; /* go_chunks arrays */
 };
-static struct gm_goheap_scratch gm_goheap_scratch[2];
+static struct gm_goheap_scratch gm_goheap_scratch[GM_SAMPLE_KINDS];
 
 /* Copy n bytes at our own address src into dst without ever faulting; 0 on success. */
 static int gm_goheap_read(pid_t pid, void *dst, uintptr_t src, size_t n)
@@ -240,7 +241,7 @@ static void gm_goheap_batch(struct gm_goheap_scratch *x, pid_t pid, uint64_t seq
 
 void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_totals *t)
 {
-	struct gm_goheap_scratch *x = &gm_goheap_scratch[ctx ? 1 : 0];
+	struct gm_goheap_scratch *x = &gm_goheap_scratch[ctx >= 0 && ctx < GM_SAMPLE_KINDS ? ctx : 0];
 	pid_t pid = (pid_t)syscall(SYS_getpid);
 	int emit = emit_chunks && GM_GOHEAP_EMIT_ENABLED();
 	memset(t, 0, sizeof *t);

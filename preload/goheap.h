@@ -23,9 +23,10 @@ struct gm_goheap_totals {
 };
 
 /* Read the page states; emit gomemtrace:go_chunks for sample `seq` when emit_chunks is set;
- * fill totals (all -1 and GM_GOHEAP_NONE when no bitmap is known). Context `ctx` selects
- * the scratch buffers: 0 = the sampler thread, 1 = the final sample (which may run in a
- * signal handler at the same time as the sampler thread); each context is single-threaded.
+ * fill totals (all -1 and GM_GOHEAP_NONE when no bitmap is known). Context `ctx` (enum
+ * gm_sample_kind) selects the scratch buffers: the sampler thread, the exit sample (which may
+ * run in a signal handler at the same time as the sampler thread), a requested sample; each
+ * context is single-threaded.
  * Allocation-free, lock-free and async-signal-safe (syscalls: getpid, process_vm_readv,
  * mincore). */
 void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_totals *totals);

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <ucontext.h>
 
 #include "preload/gotrap.h"
@@ -273,8 +275,25 @@ static __attribute__((noinline)) void gm_gotrap_report_madvise(uintptr_t site, c
 	gm_guard_depth--;
 }
 
+/* Set by the thread that traps the runtime's exit_group, before its final sample; never
+ * cleared (the process is leaving). Read by every other trapped madvise. */
+static _Atomic int gm_gotrap_exiting;
+
+/* A madvise trapped once the process is leaving: the exit sample must describe the heap the
+ * program left, so the runtime's other threads (the background scavenger) wait here until the
+ * exit_group ends them. Bounded (GM_GOTRAP_EXIT_HOLD_MS) so that an exit that never comes
+ * cannot hold a thread for ever; the call then goes ahead as usual. */
+#define GM_GOTRAP_EXIT_HOLD_MS 10000
+static void gm_gotrap_hold_at_exit(void)
+{
+	struct timespec ms = { 0, 1000000 };
+	for (int i = 0; i < GM_GOTRAP_EXIT_HOLD_MS && atomic_load_explicit(&gm_gotrap_exiting, memory_order_acquire); i++)
+		gm_gotrap_sys(SYS_nanosleep, &ms, NULL, 0);
+}
+
 static __attribute__((noinline)) void gm_gotrap_report_exit(int32_t status)
 {
+	atomic_store_explicit(&gm_gotrap_exiting, 1, memory_order_release);
 	int saved = gm_guard_depth;
 	gm_guard_depth++;
 	if (saved == 0) {
@@ -299,6 +318,8 @@ static void gm_gotrap_handler(int sig, siginfo_t *si, void *ucv)
 	const struct gm_trap_site *s = &gm_trap.sites[i];
 	if (s->kind == GM_SITE_EXIT)
 		gm_gotrap_report_exit((int32_t)g[REG_RDI]);
+	else if (GM_UNLIKELY(atomic_load_explicit(&gm_gotrap_exiting, memory_order_relaxed)))
+		gm_gotrap_hold_at_exit();
 	/* The syscall itself, with the registers it would have had. */
 	long r = gm_gotrap_sys6((long)g[REG_RAX], (long)g[REG_RDI], (long)g[REG_RSI], (long)g[REG_RDX],
 				(long)g[REG_R10], (long)g[REG_R8], (long)g[REG_R9]);

@@ -1,6 +1,7 @@
 /* sampler.c: the sampler thread. Every GOMEMTRACE_SAMPLE_MS it writes gomemtrace:proc_info and
  * gomemtrace:sample (smaps_rollup, status, cgroup memory, mallinfo2, the Go heap's page states
- * from goheap.c, which also writes gomemtrace:go_chunks), and once more at exit (final=1).
+ * from goheap.c, which also writes gomemtrace:go_chunks), once more at exit, and whenever the
+ * program calls gomemtrace_sample_now() (the sample's `kind`).
  * With allocation batches on (batch.c) it also writes every thread's batch out every 100 ms,
  * always just before a sample, and once more at exit (even with GOMEMTRACE_SAMPLE_MS=0).
  *
@@ -179,15 +180,17 @@ static _Atomic uint64_t gm_sampler_seq;   /* next sample number (any sampling co
 static _Atomic int gm_sampler_finished;   /* 1 once the final sample started (any thread) */
 static uint32_t gm_sampler_page_size;     /* getpagesize(), set by gm_sampler_start */
 
-/* Text buffers of one sampling context (0: the thread, 1: the final sample, which may run in
- * a signal handler on a small stack while the thread samples); owner: that context. */
+/* Text buffers of one sampling context, by enum gm_sample_kind (the thread; the exit sample,
+ * which may run in a signal handler on a small stack while the thread samples; a requested
+ * sample, one at a time: gm_sampler_req_busy); owner: that context. */
 struct gm_sampler_scratch {
 	char rollup[4096]; /* /proc/self/smaps_rollup */
 	char status[4096]; /* /proc/self/status */
 	char cg[2048];     /* /proc/self/cgroup */
 	char path[1024];   /* a cgroup memory file */
 };
-static struct gm_sampler_scratch gm_sampler_scratch[2];
+static struct gm_sampler_scratch gm_sampler_scratch[GM_SAMPLE_KINDS];
+static _Atomic int gm_sampler_req_busy; /* 1 while a gomemtrace_sample_now() samples (any thread) */
 
 /* Current memory use of our cgroup, bytes; -1 if no candidate file is readable. */
 static int64_t gm_sampler_cgroup(struct gm_sampler_scratch *x)
@@ -229,24 +232,40 @@ void gm_sampler_proc_info(void)
 	lttng_ust_do_tracepoint(gomemtrace, proc_info, &p);
 }
 
-/* One sample; `final`: the exit sample (scratch context 1); `malloc_ok`: mallinfo2 may run. */
-static void gm_sampler_take(int final, int malloc_ok)
+/* One sample of `kind` (its scratch context); `malloc_ok`: mallinfo2 may run; `flush`: write
+ * out the allocation batches once the Go states are read (the exit sample). The Go heap's page
+ * states come first: they are in memory (tens of microseconds, docs/go-heap.md), while the
+ * /proc files take milliseconds in a large process, and the Go runtime's other threads go on
+ * releasing pages meanwhile (at exit the Go trap holds them: gotrap.c). */
+static void gm_sampler_take(enum gm_sample_kind kind, int malloc_ok, int flush)
 {
 	if (!lttng_ust_tracepoint_enabled(gomemtrace, sample)) {
+		if (flush)
+			gm_batch_flush_all(true);
 		gm_sampler_proc_info();
 		return;
 	}
-	struct gm_sampler_scratch *x = &gm_sampler_scratch[final ? 1 : 0];
+	struct gm_sampler_scratch *x = &gm_sampler_scratch[kind];
+	struct gm_tp_sample s;
+	memset(&s, 0, sizeof s);
+	s.seq = atomic_fetch_add(&gm_sampler_seq, 1);
+	s.kind = (uint8_t)kind;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	s.go_read_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	struct gm_goheap_totals t;
+	gm_goheap_sample(s.seq, gm_config.go_chunks, (int)kind, &t);
+	s.go_source = t.source;
+	s.go_mapped = t.mapped, s.go_inuse = t.inuse, s.go_free = t.free;
+	s.go_released = t.released, s.go_resident = t.resident;
+	if (flush)
+		gm_batch_flush_all(true); /* the records still in buffers, before the sample event */
+
 	int have_rollup =
 		gm_sampler_read_file("/proc/self/smaps_rollup", x->rollup, sizeof x->rollup) > 0;
 	int have_status = gm_sampler_read_file("/proc/self/status", x->status, sizeof x->status) > 0;
 	struct gm_sampler_mem m;
 	gm_sampler_parse_mem(have_rollup ? x->rollup : NULL, have_status ? x->status : NULL, &m);
-
-	struct gm_tp_sample s;
-	memset(&s, 0, sizeof s);
-	s.seq = atomic_fetch_add(&gm_sampler_seq, 1);
-	s.final = (uint8_t)final;
 	s.rss = m.rss, s.pss = m.pss, s.anonymous = m.anonymous, s.lazyfree = m.lazyfree;
 	s.file = m.file, s.shmem = m.shmem, s.swap = m.swap;
 	s.cgroup_current = gm_sampler_cgroup(x);
@@ -259,12 +278,6 @@ static void gm_sampler_take(int final, int malloc_ok)
 		s.malloc_free = (int64_t)mi.fordblks;
 		s.malloc_keepcost = (int64_t)mi.keepcost;
 	}
-	struct gm_goheap_totals t;
-	gm_goheap_sample(s.seq, gm_config.go_chunks, final, &t);
-	s.go_source = t.source;
-	s.go_mapped = t.mapped, s.go_inuse = t.inuse, s.go_free = t.free;
-	s.go_released = t.released, s.go_resident = t.resident;
-
 	gm_sampler_proc_info();
 	lttng_ust_do_tracepoint(gomemtrace, sample, &s);
 }
@@ -299,7 +312,7 @@ static void *gm_sampler_main(void *arg)
 			continue;
 		since_sample = 0;
 		gm_gotrap_check();
-		gm_sampler_take(0, 1);
+		gm_sampler_take(GM_SAMPLE_PERIODIC, 1, 0);
 		/* after a long stall (stopped process), do not fire a burst of catch-up samples */
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -371,23 +384,47 @@ void gm_sampler_start(void)
 
 void gm_sampler_final(enum gm_sampler_exit how)
 {
+	int saved = errno;
 	gm_guard_depth++; /* nothing done here is the program's */
 	gm_guard_thread_check();
-	gm_batch_flush_all(true); /* the records still in buffers, before the final sample */
-	gm_guard_depth--;
-	if (!gm_config.sample_interval_ms || atomic_exchange(&gm_sampler_finished, 1))
+	if (!gm_config.sample_interval_ms || atomic_exchange(&gm_sampler_finished, 1)) {
+		gm_batch_flush_all(true); /* the records still in buffers */
+		gm_guard_depth--;
+		errno = saved;
 		return;
-	int saved = errno;
-	gm_guard_depth++;
+	}
 	/* mallinfo2 takes glibc's arena locks. At the Go runtime's exit_group the thread stopped
 	 * synchronously at a syscall site in runtime.exit, so it holds none of them and the other
 	 * threads holding one release it without waiting for us: safe. Any other handler context
 	 * (a C exit() called from a signal handler) may have interrupted malloc: skip it. */
 	stack_t ss;
 	int in_handler = sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK);
-	gm_guard_thread_check();
-	gm_sampler_take(1, how == GM_EXIT_GO || (how == GM_EXIT_C && !in_handler));
+	gm_sampler_take(GM_SAMPLE_EXIT, how == GM_EXIT_GO || (how == GM_EXIT_C && !in_handler), 1);
 	gm_guard_depth--;
 	errno = saved;
+}
+
+/* ---- gomemtrace_sample_now(): a sample the program asks for ------------------------------ */
+
+GM_EXPORT int gomemtrace_sample_now(void)
+{
+	if (gm_guard_depth) /* the tracer's own code or thread */
+		return -1;
+	if (!gm_config.sample_interval_ms || !lttng_ust_tracepoint_enabled(gomemtrace, sample))
+		return 1;
+	if (atomic_exchange(&gm_sampler_req_busy, 1))
+		return -1;
+	int rc = -1;
+	int saved = errno;
+	gm_guard_depth++;
+	gm_guard_thread_check();
+	if (!atomic_load(&gm_sampler_finished)) {
+		gm_sampler_take(GM_SAMPLE_REQUESTED, 1, 0);
+		rc = 0;
+	}
+	gm_guard_depth--;
+	atomic_store(&gm_sampler_req_busy, 0);
+	errno = saved;
+	return rc;
 }
 #endif /* GM_SAMPLER_TESTING */

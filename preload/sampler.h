@@ -13,14 +13,19 @@ enum gm_sampler_exit {
 	GM_EXIT_GO = 1,  /* the Go runtime's exit_group, caught by the Go trap */
 	GM_EXIT_RAW = 2, /* _exit()/_Exit(): no destructors; often called from a signal handler */
 };
-/* Write out the allocation batches and take the final sample now; runs at most once;
- * async-signal-safe. The glibc fields are -1 unless mallinfo2() (it takes the arena locks) is
+/* Take the final sample now, reading the Go heap's page states first, then write out the
+ * allocation batches and read the rest; the sample runs at most once (the batches are written
+ * at every call); async-signal-safe. The glibc fields are -1 unless mallinfo2() (it takes the arena locks) is
  * known safe: at the Go exit, or a C exit() not on a signal alternate stack. After it, the
  * sampler thread emits nothing more. No sample if the interval is 0. */
 void gm_sampler_final(enum gm_sampler_exit how);
 /* Emit gomemtrace:proc_info now, if enabled (the sampler does at every tick; the first event
  * on each thread does too, so that a trace has it before the first allocation). */
 void gm_sampler_proc_info(void);
+/* Exported for the program (declared in include/gomemtrace/sample_now.h): a sample now, from
+ * any program thread. 0: written; 1: not recording; -1: not now (another one in progress, the
+ * process exiting, or called from the tracer's own code). */
+int gomemtrace_sample_now(void);
 
 /* ---- allocation-free parsing (exposed for the unit tests) --------------------------------- */
 /* The memory split of the process, bytes; -1 where unknown. */

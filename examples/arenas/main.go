@@ -22,8 +22,8 @@ import "C"
 import (
 	"flag"
 	"fmt"
+	"gomemtrace/examples/internal/truth"
 	"runtime"
-	"runtime/metrics"
 	"time"
 )
 
@@ -52,34 +52,6 @@ func main() {
 	runtime.GC()
 	time.Sleep(*settle)
 	fmt.Printf("arenas: %d threads done\n", *threads)
-	printTruth(fmt.Sprintf("c_kept_bytes=%d malloc_free_bytes=%d malloc_arena_bytes=%d ",
+	truth.Print(fmt.Sprintf("c_kept_bytes=%d malloc_free_bytes=%d malloc_arena_bytes=%d ",
 		kept, uint64(C.arenas_free_bytes()), uint64(C.arenas_heap_bytes())))
-}
-
-// ---- ground truth ----
-
-// printTruth prints the ground-truth line on stdout: the fields of extra (in order), then the
-// runtime/metrics /memory/classes/heap/{objects,unused,free,released,stacks}:bytes now.
-func printTruth(extra string) {
-	names := []string{
-		"/memory/classes/heap/objects:bytes",
-		"/memory/classes/heap/unused:bytes",
-		"/memory/classes/heap/free:bytes",
-		"/memory/classes/heap/released:bytes",
-		"/memory/classes/heap/stacks:bytes",
-	}
-	samples := make([]metrics.Sample, len(names))
-	for i, name := range names {
-		samples[i].Name = name
-	}
-	metrics.Read(samples)
-	v := func(i int) uint64 {
-		if samples[i].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return samples[i].Value.Uint64()
-	}
-	fmt.Printf("GOMEMTRACE_TRUTH %sgo_heap_objects_bytes=%d go_heap_unused_bytes=%d go_heap_free_bytes=%d "+
-		"go_heap_released_bytes=%d go_heap_stacks_bytes=%d go_version=%s\n",
-		extra, v(0), v(1), v(2), v(3), v(4), runtime.Version())
 }

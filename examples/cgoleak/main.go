@@ -20,10 +20,10 @@ import "C"
 import (
 	"flag"
 	"fmt"
+	"gomemtrace/examples/internal/truth"
 	"os"
 	"os/signal"
 	"runtime"
-	"runtime/metrics"
 	"syscall"
 	"time"
 	"unsafe"
@@ -113,30 +113,5 @@ loop:
 		}
 	}
 	runtime.GC()
-	printTruth()
-}
-
-// printTruth prints the ground-truth line on stdout.
-func printTruth() {
-	names := []string{
-		"/memory/classes/heap/objects:bytes",
-		"/memory/classes/heap/unused:bytes",
-		"/memory/classes/heap/free:bytes",
-		"/memory/classes/heap/released:bytes",
-		"/memory/classes/heap/stacks:bytes",
-	}
-	samples := make([]metrics.Sample, len(names))
-	for i, name := range names {
-		samples[i].Name = name
-	}
-	metrics.Read(samples)
-	v := func(i int) uint64 {
-		if samples[i].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return samples[i].Value.Uint64()
-	}
-	fmt.Printf("GOMEMTRACE_TRUTH c_leaked_bytes=%d c_leaked_allocs=%d go_heap_objects_bytes=%d "+
-		"go_heap_unused_bytes=%d go_heap_free_bytes=%d go_heap_released_bytes=%d go_heap_stacks_bytes=%d go_version=%s\n",
-		leakedBytes, leakedAllocs, v(0), v(1), v(2), v(3), v(4), runtime.Version())
+	truth.Print(fmt.Sprintf("c_leaked_bytes=%d c_leaked_allocs=%d ", leakedBytes, leakedAllocs))
 }

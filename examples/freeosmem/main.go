@@ -16,10 +16,10 @@ import "C"
 import (
 	"flag"
 	"fmt"
+	"gomemtrace/examples/internal/truth"
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strings"
 )
 
@@ -58,7 +58,7 @@ func main() {
 	if godebug == "" {
 		godebug = "-"
 	}
-	printTruth(fmt.Sprintf("spike_bytes=%d godebug=%s lazyfree_bytes=%d ", *spikeMiB<<20, godebug, lazyFree()))
+	truth.Print(fmt.Sprintf("spike_bytes=%d godebug=%s lazyfree_bytes=%d ", *spikeMiB<<20, godebug, lazyFree()))
 }
 
 // lazyFree returns the LazyFree bytes of /proc/self/smaps_rollup (pages released with
@@ -75,32 +75,4 @@ func lazyFree() int64 {
 		}
 	}
 	return -1
-}
-
-// ---- ground truth ----
-
-// printTruth prints the ground-truth line on stdout: the fields of extra (in order), then the
-// runtime/metrics /memory/classes/heap/{objects,unused,free,released,stacks}:bytes now.
-func printTruth(extra string) {
-	names := []string{
-		"/memory/classes/heap/objects:bytes",
-		"/memory/classes/heap/unused:bytes",
-		"/memory/classes/heap/free:bytes",
-		"/memory/classes/heap/released:bytes",
-		"/memory/classes/heap/stacks:bytes",
-	}
-	samples := make([]metrics.Sample, len(names))
-	for i, name := range names {
-		samples[i].Name = name
-	}
-	metrics.Read(samples)
-	v := func(i int) uint64 {
-		if samples[i].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return samples[i].Value.Uint64()
-	}
-	fmt.Printf("GOMEMTRACE_TRUTH %sgo_heap_objects_bytes=%d go_heap_unused_bytes=%d go_heap_free_bytes=%d "+
-		"go_heap_released_bytes=%d go_heap_stacks_bytes=%d go_version=%s\n",
-		extra, v(0), v(1), v(2), v(3), v(4), runtime.Version())
 }

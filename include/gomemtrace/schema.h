@@ -8,7 +8,7 @@
 
 /* ---- provider ---------------------------------------------------------------- */
 #define GM_PROVIDER "gomemtrace"
-#define GM_SCHEMA_VERSION 1 /* bumped when a field changes meaning; new fields don't bump it */
+#define GM_SCHEMA_VERSION 2 /* 2: sample.final became sample.kind; bumped when a field changes meaning; new fields don't bump it */
 
 /* ---- `origin` field: who issued the call -------------------------------------- */
 enum gm_origin {
@@ -30,6 +30,14 @@ enum gm_trap_state {
 enum gm_goheap_source {
 	GM_GOHEAP_NONE = 0,   /* not a Go program, or the page-allocator bitmaps were not found */
 	GM_GOHEAP_BITMAP = 1, /* read from the runtime's page-allocator chunk bitmaps */
+};
+
+/* ---- `kind` field of gomemtrace:sample: why the sample was taken ------------------ */
+enum gm_sample_kind {
+	GM_SAMPLE_PERIODIC = 0,  /* the sampler thread, every GOMEMTRACE_SAMPLE_MS */
+	GM_SAMPLE_EXIT = 1,      /* at exit (exit(), _exit(), the Go runtime's exit_group) */
+	GM_SAMPLE_REQUESTED = 2, /* the program called gomemtrace_sample_now() */
+	GM_SAMPLE_KINDS = 3,     /* number of kinds */
 };
 
 /* ---- gomemtrace:alloc_batch records (docs/events.md, "Batches") ------------------ */

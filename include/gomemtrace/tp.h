@@ -45,7 +45,8 @@ struct gm_tp_proc_info {
 };
 struct gm_tp_sample {
 	uint64_t seq; /* sample number, from 0 */
-	uint8_t final; /* 1 for the sample taken at exit */
+	uint8_t kind; /* enum gm_sample_kind */
+	uint64_t go_read_ns; /* CLOCK_MONOTONIC ns when the Go page states were read (0: not read) */
 	int64_t rss, pss, anonymous, lazyfree, file, shmem, swap; /* smaps_rollup, bytes */
 	int64_t cgroup_current;                                     /* bytes, -1: no cgroup found */
 	int64_t malloc_arena, malloc_mmap, malloc_inuse, malloc_free, malloc_keepcost; /* mallinfo2 */
@@ -250,13 +251,16 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, go_exit,
 	LTTNG_UST_TP_ARGS(int32_t, status),
 	LTTNG_UST_TP_FIELDS(lttng_ust_field_integer(int32_t, status, status)))
 
-/* One sample of the process's memory, every GOMEMTRACE_SAMPLE_MS and once at exit (final=1).
- * Sizes in bytes; -1 where unknown (no cgroup v2, no Go heap found). */
+/* One sample of the process's memory, every GOMEMTRACE_SAMPLE_MS, once at exit, and whenever
+ * the program calls gomemtrace_sample_now() (`kind`, enum gm_sample_kind). The Go page states
+ * are read first, at `go_read_ns` (LTTng's clock), then the /proc files. Sizes in bytes; -1
+ * where unknown (no cgroup v2, no Go heap found). */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, sample,
 	LTTNG_UST_TP_ARGS(const struct gm_tp_sample *, s),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer(uint64_t, seq, s->seq)
-		lttng_ust_field_integer(uint8_t, final, s->final)
+		lttng_ust_field_integer(uint8_t, kind, s->kind)
+		lttng_ust_field_integer(uint64_t, go_read_ns, s->go_read_ns)
 		/* /proc/self/smaps_rollup */
 		lttng_ust_field_integer(int64_t, rss, s->rss)
 		lttng_ust_field_integer(int64_t, pss, s->pss)

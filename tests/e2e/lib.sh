@@ -56,12 +56,14 @@ gm_go() {
 gm_go_build() {
 	local ver=$1 src=$2 out=$3; shift 3
 	local go; go=$(gm_go "$ver")
-	(cd "$src" && CGO_ENABLED=1 GO111MODULE=off GOFLAGS= GOCACHE="${GM_GOCACHE:-/tmp/gm-gocache}" \
+	(cd "$src" && CGO_ENABLED=1 GO111MODULE=auto GOPROXY=off GOTOOLCHAIN=local GOFLAGS= GOCACHE="${GM_GOCACHE:-/tmp/gm-gocache}" \
 		"$go" build -o "$out" "$@" .) || gm_fail "go $ver build of $src failed"
 }
 
 # gm_session_start OUTDIR: create and start a session of this test writing to OUTDIR (the
-# events and contexts gomemtrace record uses; per-CPU sub-buffers of GM_SUBBUF, default 4M);
+# events gomemtrace record enables, and the vpid and vtid contexts it adds, plus procname,
+# which record does not add and tests pick events by: stack_cgo.sh, trap_common.sh; per-CPU
+# sub-buffers of GM_SUBBUF, default 4M);
 # sets GM_SESSION to its name. gm_session_stop stops and destroys it.
 gm_session_start() {
 	GM_SESSION="gm-$GM_TEST_NAME-$$-${#GM_SESSIONS[@]}"

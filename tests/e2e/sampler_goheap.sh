@@ -4,7 +4,7 @@
 # VmRSS, idles for 3 sample intervals and exits. The last periodic gomemtrace:sample must
 # agree with it (go_inuse ~ heap objects+unused+stacks: the page bitmaps count every
 # allocated page, stacks included; go_free ~ free; go_released ~ released;
-# rss - shmem ~ VmRSS - RssShmem), its go_chunks must add up to the totals, and a final=1
+# rss - shmem ~ VmRSS - RssShmem), its go_chunks must add up to the totals, and an exit (kind=1)
 # sample must exist: through the library destructor (C exit(), plain builds) and through the
 # Go trap on exit_group (stripped builds, when the trap is armed). Every Go version
 # configured; stripped builds on the oldest and newest only, to keep the run short.
@@ -43,7 +43,7 @@ for v in $GM_GO_VERSIONS; do
 		grep -q "$pid, vtid = [0-9]*, procname = \"gomemtrace\"" "$GM_SCRATCH/ev" \
 			|| gm_fail "Go $v $kind: no event from a thread named gomemtrace"
 
-		last=$(grep 'gomemtrace:sample:' "$GM_SCRATCH/ev" | grep 'final = 0' | tail -1)
+		last=$(grep 'gomemtrace:sample:' "$GM_SCRATCH/ev" | grep 'kind = 0,' | tail -1)
 		[ -n "$last" ] || gm_fail "Go $v $kind: no periodic sample"
 		[ "$(field go_source "$last")" = 1 ] || gm_fail "Go $v $kind: Go heap bitmaps not found: $last"
 		inuse=$(field go_inuse "$last"); free=$(field go_free "$last")
@@ -77,8 +77,8 @@ for v in $GM_GO_VERSIONS; do
 		# the final sample
 		trap_state=$(field trap_state "$(grep 'gomemtrace:proc_info:' "$GM_SCRATCH/ev" | tail -1)")
 		if [ $kind = plain ] || [ "$trap_state" = 1 ]; then
-			grep 'gomemtrace:sample:' "$GM_SCRATCH/ev" | grep -q 'final = 1' \
-				|| gm_fail "Go $v $kind: no final=1 sample (exit via ${how:-Go}, trap_state $trap_state)"
+			grep 'gomemtrace:sample:' "$GM_SCRATCH/ev" | grep -q 'kind = 1,' \
+				|| gm_fail "Go $v $kind: no exit sample (kind = 1) (exit via ${how:-Go}, trap_state $trap_state)"
 		else
 			gm_note "Go $v $kind: the Go trap is not armed (state $trap_state): final sample not checked"
 		fi

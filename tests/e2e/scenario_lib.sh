@@ -21,7 +21,7 @@ sc_build() {
 	[ -x "$out" ] && return 0
 	local go=/usr/lib/go-$ver/bin/go
 	[ -x "$go" ] || sc_fail "Go $ver not installed ($go)"
-	(cd "$src" && CGO_ENABLED=1 GO111MODULE=off GOFLAGS= GOCACHE="${GM_GOCACHE:-/tmp/gm-gocache}" \
+	(cd "$src" && CGO_ENABLED=1 GO111MODULE=auto GOPROXY=off GOTOOLCHAIN=local GOFLAGS= GOCACHE="${GM_GOCACHE:-/tmp/gm-gocache}" \
 		"$go" build -o "$out.tmp" "$@" . && mv "$out.tmp" "$out") >"$SC_CELL/build.log" 2>&1 \
 		|| sc_fail "go $ver build of $(basename "$src") failed: $(tail -1 "$SC_CELL/build.log")"
 }
@@ -117,13 +117,20 @@ sc_ge() { awk -v g="$2" -v w="$3" 'BEGIN { exit !(g != "" && g + 0 >= w + 0) }' 
 # sc_le WHAT GOT MAX
 sc_le() { awk -v g="$2" -v w="$3" 'BEGIN { exit !(g != "" && g + 0 <= w + 0) }' || sc_fail "$1 = $2, want <= $3"; }
 
-# sc_go_figures: the reader's final Go heap page states against runtime/metrics at exit:
-# in use = objects + unused + stacks (stack spans come from the same page heap), free
-# retained = heap/free, released = heap/released.
+# sc_go_figures: the reader's Go heap page states against runtime/metrics: in use = objects +
+# unused + stacks (stack spans come from the same page heap), free retained = heap/free,
+# released = heap/released. The truth is read at a settled moment (examples/internal/truth)
+# and the tracer sampled that same moment (gomemtrace_sample_now: the report's checkpoint),
+# so the checkpoint is compared; the exit sample comes after the settled moment, with the
+# scavenger stopped, and must agree too (the findings are computed from it).
 sc_go_figures() {
-	local inuse
+	local inuse k
 	inuse=$(( $(sc_truth go_heap_objects_bytes) + $(sc_truth go_heap_unused_bytes) + $(sc_truth go_heap_stacks_bytes) ))
-	sc_near final.go_heap_in_use "$(sc_get final.go_heap_in_use)" $inuse
-	sc_near final.go_heap_free_retained "$(sc_get final.go_heap_free_retained)" "$(sc_truth go_heap_free_bytes)"
-	sc_near final.go_heap_released "$(sc_get final.go_heap_released)" "$(sc_truth go_heap_released_bytes)"
+	sc_ge "checkpoint.count (gomemtrace_sample_now at the truth)" "$(sc_get checkpoint.count)" 1
+	[ "$(sc_get final.sample)" = exit ] || sc_fail "final figures from a '$(sc_get final.sample)' sample, want the exit sample"
+	for k in checkpoint final; do
+		sc_near $k.go_heap_in_use "$(sc_get $k.go_heap_in_use)" $inuse
+		sc_near $k.go_heap_free_retained "$(sc_get $k.go_heap_free_retained)" "$(sc_truth go_heap_free_bytes)"
+		sc_near $k.go_heap_released "$(sc_get $k.go_heap_released)" "$(sc_truth go_heap_released_bytes)"
+	done
 }

@@ -49,15 +49,19 @@ for v in $GM_GO_VERSIONS; do
 		head -n 2 "$GM_SCRATCH/fr" | tr '\n' ' ' | grep -Eq "($want) runtime[.]asmcgocall " \
 			|| { cat "$GM_SCRATCH/fr"; gm_fail "Go $v $kind: innermost frame is not malloc's caller"; }
 		gm_note "Go $v $kind: malloc stack: $(tr '\n' ' ' <"$GM_SCRATCH/fr")"
-		if grep -q 'gomemtrace:madvise: .*origin = 1' "$GM_SCRATCH/ev"; then
-			frames "$GM_SCRATCH/ev" 'gomemtrace:madvise: .*arg = 4, .*origin = 1.*_stack_length = [1-9]' \
-				"$bin" "$go" $kind >"$GM_SCRATCH/fr"
-			grep -q 'runtime/debug.freeOSMemory\|runtime.bgscavenge' "$GM_SCRATCH/fr" \
-				|| { cat "$GM_SCRATCH/fr"; gm_fail "Go $v $kind: madvise stack has no scavenger/FreeOSMemory frame"; }
-			gm_note "Go $v $kind: madvise stack: $(tr '\n' ' ' <"$GM_SCRATCH/fr")"
-		else
-			gm_fail "Go $v $kind: no madvise from the Go runtime (origin 1) in the trace"
-		fi
+		# Among the runtime's madvise(MADV_DONTNEED) events (the background scavenger may make
+		# some too), one has runtime/debug.freeOSMemory and then main.main in its stack.
+		grep -E 'gomemtrace:madvise: .*arg = 4, .*origin = 1.*_stack_length = [1-9]' "$GM_SCRATCH/ev" \
+			>"$GM_SCRATCH/madv" || gm_fail "Go $v $kind: no madvise(MADV_DONTNEED) with a stack from the Go runtime (origin 1) in the trace"
+		found=0; n=0
+		while IFS= read -r line && [ $found = 0 ]; do
+			n=$((n + 1))
+			printf '%s\n' "$line" >"$GM_SCRATCH/one"
+			frames "$GM_SCRATCH/one" . "$bin" "$go" $kind >"$GM_SCRATCH/fr"
+			if in_order "$GM_SCRATCH/fr" runtime/debug.freeOSMemory main.main; then found=1; fi
+		done <"$GM_SCRATCH/madv"
+		[ $found = 1 ] || { cat "$GM_SCRATCH/fr"; gm_fail "Go $v $kind: none of $n madvise stacks has runtime/debug.freeOSMemory then main.main"; }
+		gm_note "Go $v $kind: madvise stack ($n seen): $(tr '\n' ' ' <"$GM_SCRATCH/fr")"
 	done
 done
 echo "PASS: stack_cgo"

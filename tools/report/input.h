@@ -24,7 +24,7 @@ enum gm_rep_kind {
 	GM_EV_PROC_INFO,   /* exe, go_version, page_size, sample_bytes, ... */
 	GM_EV_TRAP_STATUS, /* state, sites, reason */
 	GM_EV_GO_EXIT,     /* status */
-	GM_EV_SAMPLE,      /* seq, final, rss ... go_resident */
+	GM_EV_SAMPLE,      /* seq, kind, go_read_ns, rss ... go_resident */
 	GM_EV_GO_CHUNKS,   /* seq, base, inuse[], released[], resident[] */
 	GM_EV_ALLOC_BATCH, /* tid, rec[] (records: include/gomemtrace/schema.h) */
 	GM_EV_STACK,       /* id, stack[] */
@@ -49,6 +49,7 @@ enum gm_rep_field {
 	GM_F_M_FREE, GM_F_M_KEEPCOST, GM_F_GO_SOURCE, GM_F_GO_MAPPED, GM_F_GO_INUSE,
 	GM_F_GO_FREE, GM_F_GO_RELEASED, GM_F_GO_RESIDENT, GM_F_BASE, GM_F_BADDR, GM_F_MEMSZ,
 	GM_F_IS_PIC, GM_F_SAMPLE_BIG, GM_F_TID, GM_F_ID, GM_F_UPTO, GM_F_UNFLUSHED, GM_F_BATCH,
+	GM_F_KIND, GM_F_GO_READ_NS,
 	GM_F_COUNT
 };
 /* String fields. */

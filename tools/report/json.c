@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "gomemtrace/schema.h"
 #include "tools/report/output.h"
 
 /* ---- primitives ---- */
@@ -94,7 +95,17 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		fprintf(o, "%d", p->exit_status);
 	else
 		fputs("null", o);
-	fputs(",\n      \"final\": { ", o);
+	fprintf(o, ",\n      \"final\": { \"sample\": \"%s\", \"at_s\": ", gm_rep_sample_kind_name(&p->last));
+	if (p->last.valid)
+		fprintf(o, "%.6f", gm_json_secs(m, p->last.go_ts));
+	else
+		fputs("null", o);
+	fputs(", \"exit_to_go_states_s\": ", o);
+	if (p->last.valid && p->last.kind == GM_SAMPLE_EXIT && p->exit_ts && p->last.go_ts >= p->exit_ts)
+		fprintf(o, "%.6f", (double)(p->last.go_ts - p->exit_ts) / 1e9);
+	else
+		fputs("null", o);
+	fputs(", ", o);
 	gm_json_bytes(o, "rss", r->rss, 1);
 	gm_json_bytes(o, "c_heap_live", r->c_heap_live, 1);
 	gm_json_bytes(o, "c_heap_live_stderr", (int64_t)r->c_heap_live_stderr, 1);
@@ -108,7 +119,21 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_json_bytes(o, "shmem", r->shmem, 1);
 	gm_json_bytes(o, "lazyfree", r->lazyfree, 1);
 	gm_json_bytes(o, "go_heap_lazyfree", r->go_heap_lazyfree, 0);
-	fputs(" },\n      \"peak\": { ", o);
+	fputs(" },\n      \"checkpoint\": ", o);
+	if (p->ncheckpoints) {
+		const int64_t *c = p->checkpoint.v;
+		int go = c[GM_F_GO_SOURCE] != 0 && c[GM_F_GO_INUSE] >= 0;
+		fprintf(o, "{ \"count\": %" PRIu64 ", \"at_s\": %.6f, ", p->ncheckpoints, gm_json_secs(m, p->checkpoint.go_ts));
+		gm_json_bytes(o, "rss", c[GM_F_RSS], 1);
+		gm_json_bytes(o, "go_heap_in_use", go ? c[GM_F_GO_INUSE] : -1, 1);
+		gm_json_bytes(o, "go_heap_free_retained", go ? c[GM_F_GO_FREE] : -1, 1);
+		gm_json_bytes(o, "go_heap_released", go ? c[GM_F_GO_RELEASED] : -1, 1);
+		gm_json_bytes(o, "lazyfree", c[GM_F_LAZYFREE], 0);
+		fputs(" }", o);
+	} else {
+		fputs("null", o);
+	}
+	fputs(",\n      \"peak\": { ", o);
 	gm_json_bytes(o, "rss", r->rss_peak, 1);
 	gm_json_bytes(o, "go_heap_in_use", r->go_inuse_peak, 0);
 	fputs(" },\n      \"mapped\": { ", o);

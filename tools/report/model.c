@@ -480,8 +480,12 @@ static void gm_rep_chunks(struct gm_rep_model *m, struct gm_rep_proc *p, const s
 /* ---- samples ---- */
 static void gm_rep_sample(struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 {
-	struct gm_rep_sample s = { 1, ev->ts, { 0 } };
+	struct gm_rep_sample s = { 1, ev->ts, ev->ts, (int)ev->v[GM_F_KIND], { 0 } };
 	memcpy(s.v, ev->v, sizeof s.v);
+	if (ev->v[GM_F_GO_READ_NS] > 0 && ev->cycles_ok)
+		s.go_ts = (uint64_t)(ev->v[GM_F_GO_READ_NS] + ev->cycles_off);
+	if (s.kind == GM_SAMPLE_REQUESTED)
+		p->checkpoint = s, p->ncheckpoints++;
 	if (!p->first.valid)
 		p->first = s;
 	p->last = s;
@@ -961,7 +965,7 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		p->trap_state = (int)v[GM_F_STATE];
 		break;
 	case GM_EV_GO_EXIT:
-		p->exited = 1, p->exit_status = (int32_t)v[GM_F_STATUS];
+		p->exited = 1, p->exit_status = (int32_t)v[GM_F_STATUS], p->exit_ts = ev->ts;
 		break;
 	case GM_EV_SAMPLE:
 		gm_rep_sample(p, ev);

@@ -115,7 +115,9 @@ struct gm_rep_chunk {
 /* The fields of one gomemtrace:sample. */
 struct gm_rep_sample {
 	int valid;              /* a sample was seen */
-	uint64_t ts;            /* when */
+	uint64_t ts;            /* when its event was written */
+	uint64_t go_ts;         /* when its Go page states were read (ts if the trace does not say) */
+	int kind;               /* enum gm_sample_kind */
 	int64_t v[GM_F_COUNT];  /* its fields by slot (GM_F_RSS ... GM_F_GO_RESIDENT) */
 };
 
@@ -195,6 +197,9 @@ struct gm_rep_proc {
 	uint64_t retained_max_ns;              /* longest */
 	/* samples */
 	struct gm_rep_sample first, last;      /* first and last sample */
+	struct gm_rep_sample checkpoint;       /* last sample the program requested (gomemtrace_sample_now) */
+	uint64_t ncheckpoints;                 /* requested samples seen */
+	uint64_t exit_ts;                      /* go_exit event (0: none) */
 	int64_t last_malloc_free;              /* malloc_free of the last sample that had it (-1) */
 	int64_t rss_peak, go_inuse_peak;       /* maxima over samples */
 	uint64_t nsamples;                     /* samples seen */

@@ -18,4 +18,7 @@ int gm_rep_write_pprof(struct gm_rep_model *m, const char *path);
 int gm_rep_write_folded(FILE *out, struct gm_rep_model *m);
 /* Name of a release trigger as used in both outputs ("background", ...). */
 const char *gm_rep_trigger_name(int trigger);
+/* Name of the kind of a sample as used in both outputs ("periodic", "exit", "requested";
+ * "none" for an invalid one). */
+const char *gm_rep_sample_kind_name(const struct gm_rep_sample *s);
 #endif

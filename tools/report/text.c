@@ -5,12 +5,21 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "gomemtrace/schema.h"
 #include "tools/report/output.h"
 
 const char *gm_rep_trigger_name(int t)
 {
 	static const char *const names[GM_TRIG_COUNT] = { "background", "free_os_memory", "allocation", "other" };
 	return t >= 0 && t < GM_TRIG_COUNT ? names[t] : "?";
+}
+
+const char *gm_rep_sample_kind_name(const struct gm_rep_sample *s)
+{
+	static const char *const names[GM_SAMPLE_KINDS] = { "periodic", "exit", "requested" };
+	if (!s->valid)
+		return "none";
+	return s->kind >= 0 && s->kind < GM_SAMPLE_KINDS ? names[s->kind] : "?";
 }
 
 /* ---- formatting ---- */
@@ -82,7 +91,10 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	fputs("\nMemory split at the end", o);
 	if (m->opts.to >= 0)
 		fprintf(o, " of the window (%.2f s)", m->opts.to);
-	fputs(p->last.valid ? "" : " (no sample in the trace: sampled figures unknown)", o);
+	if (p->last.valid)
+		fprintf(o, " (%s sample, %.2f s)", gm_rep_sample_kind_name(&p->last), gm_txt_secs(m, p->last.go_ts));
+	else
+		fputs(" (no sample in the trace: sampled figures unknown)", o);
 	fputs("\n", o);
 	gm_txt_row(o, "RSS", r->rss, 0, "");
 	gm_txt_row(o, "C heap, live (cgo/C malloc)", r->c_heap_live, ap, "");
@@ -102,6 +114,14 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 			gm_txt_size(b2, sizeof b2, r->go_inuse_first, 0), gm_txt_size(note, sizeof note, r->go_inuse_peak, 0));
 	fprintf(o, "  (live C blocks: %" PRIu64 "; frees of unknown pointers: %" PRIu64 "; failed allocations: %" PRIu64 ")\n",
 		p->nblocks, p->unknown_frees, p->failed_allocs);
+	if (p->ncheckpoints) {
+		const int64_t *c = p->checkpoint.v;
+		char b3[32];
+		fprintf(o, "  checkpoint (the last of %" PRIu64 " gomemtrace_sample_now(), %.2f s): RSS %s; Go heap in use %s, "
+			   "free retained %s, released %s\n", p->ncheckpoints, gm_txt_secs(m, p->checkpoint.go_ts),
+			gm_txt_size(b, sizeof b, c[GM_F_RSS], 0), gm_txt_size(b2, sizeof b2, c[GM_F_GO_INUSE], 0),
+			gm_txt_size(note, sizeof note, c[GM_F_GO_FREE], 0), gm_txt_size(b3, sizeof b3, c[GM_F_GO_RELEASED], 0));
+	}
 
 	uint64_t rel = r->released_dontneed + r->released_free;
 	if (rel) {

@@ -1,3 +1,0 @@
-module arenas
-
-go 1.19

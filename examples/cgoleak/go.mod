@@ -1,3 +1,0 @@
-module cgoleak
-
-go 1.19

@@ -1,3 +1,0 @@
-module children
-
-go 1.19

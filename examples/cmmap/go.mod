@@ -1,3 +1,0 @@
-module cmmap
-
-go 1.19

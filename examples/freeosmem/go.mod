@@ -1,3 +1,0 @@
-module freeosmem
-
-go 1.19

@@ -1,0 +1,3 @@
+module gomemtrace/examples
+
+go 1.19

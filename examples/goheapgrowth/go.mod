@@ -1,3 +1,0 @@
-module goheapgrowth
-
-go 1.19

@@ -1,3 +1,0 @@
-module memlimit
-
-go 1.19

@@ -1,3 +1,0 @@
-module scavretain
-
-go 1.19
