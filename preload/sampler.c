@@ -278,6 +278,10 @@ static void gm_sampler_take(enum gm_sample_kind kind, int malloc_ok, int flush)
 		s.malloc_free = (int64_t)mi.fordblks;
 		s.malloc_keepcost = (int64_t)mi.keepcost;
 	}
+	/* the process began to leave while this thread sampled: the exit sample supersedes it
+	 * (the reader also keeps an exit sample over a periodic one written after it) */
+	if (kind == GM_SAMPLE_PERIODIC && atomic_load(&gm_sampler_finished))
+		return;
 	gm_sampler_proc_info();
 	lttng_ust_do_tracepoint(gomemtrace, sample, &s);
 }

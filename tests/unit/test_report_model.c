@@ -50,15 +50,20 @@ static void do_realloc(uint64_t in, uint64_t out, uint64_t size, const uint64_t 
 	gm_rep_model_event(&M, &e);
 }
 
-static void do_sample(int64_t rss, int64_t go_inuse, int64_t go_free)
+static void do_sample_kind(int kind, int64_t rss, int64_t go_inuse, int64_t go_free)
 {
 	struct gm_rep_ev e = ev(GM_EV_SAMPLE, NULL, 0);
+	e.v[GM_F_KIND] = kind;
 	for (int i = GM_F_RSS; i <= GM_F_GO_RESIDENT; i++)
 		e.v[i] = 0;
 	e.v[GM_F_RSS] = rss, e.v[GM_F_ANON] = rss, e.v[GM_F_GO_SOURCE] = 1;
 	e.v[GM_F_GO_INUSE] = go_inuse, e.v[GM_F_GO_FREE] = go_free, e.v[GM_F_GO_RESIDENT] = go_inuse + go_free;
 	e.v[GM_F_M_FREE] = 1000;
 	gm_rep_model_event(&M, &e);
+}
+static void do_sample(int64_t rss, int64_t go_inuse, int64_t go_free)
+{
+	do_sample_kind(GM_SAMPLE_PERIODIC, rss, go_inuse, go_free);
 }
 
 static int setup(void **state)
@@ -537,6 +542,27 @@ static void test_batch_clock_not_ns(void **state)
 	assert_true(warned("1 GHz"));
 }
 
+/* The exit sample stays the final one when a periodic sample (taken while the process left)
+ * is written after it; a requested sample is the checkpoint and, before the exit, the last. */
+static void test_exit_sample_is_final(void **state)
+{
+	(void)state;
+	do_sample(100 << 20, 10 << 20, 0);
+	do_sample_kind(GM_SAMPLE_REQUESTED, 110 << 20, 11 << 20, 1 << 20);
+	struct gm_rep_proc *p = M.procs;
+	assert_non_null(p);
+	assert_int_equal(p->ncheckpoints, 1);
+	assert_int_equal(p->last.kind, GM_SAMPLE_REQUESTED);
+	assert_int_equal(p->checkpoint.v[GM_F_GO_INUSE], 11 << 20);
+	do_sample_kind(GM_SAMPLE_EXIT, 120 << 20, 12 << 20, 2 << 20);
+	do_sample(90 << 20, 9 << 20, 3 << 20); /* written late: an earlier moment */
+	gm_rep_analyze(&M);
+	assert_int_equal(p->last.kind, GM_SAMPLE_EXIT);
+	assert_int_equal(p->res.go_heap_in_use, 12 << 20);
+	assert_int_equal(p->res.go_heap_free_retained, 2 << 20);
+	assert_int_equal(p->nsamples, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +581,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_to_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_to_unbatched_stops_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_clock_not_ns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_sample_is_final, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -488,7 +488,10 @@ static void gm_rep_sample(struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 		p->checkpoint = s, p->ncheckpoints++;
 	if (!p->first.valid)
 		p->first = s;
-	p->last = s;
+	/* The exit sample is the last moment: a periodic sample the sampler thread was taking
+	 * while the process left may be written after it, and describes an earlier heap. */
+	if (!(p->last.valid && p->last.kind == GM_SAMPLE_EXIT && s.kind != GM_SAMPLE_EXIT))
+		p->last = s;
 	p->nsamples++;
 	if (s.v[GM_F_M_FREE] >= 0) /* the exit sample may lack mallinfo2 (signal context) */
 		p->last_malloc_free = s.v[GM_F_M_FREE];
