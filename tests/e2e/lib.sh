@@ -45,9 +45,19 @@ gm_sessiond() {
 	gm_fail "lttng-sessiond does not answer"
 }
 
-# The go binary of minor version $1 (e.g. 1.19); a missing toolchain is a failure, not a skip.
+# The path of the go binary of minor version $1 (e.g. 1.19), installed or not: Debian's
+# /usr/lib/go-1.NN (1.19, 1.21-1.26), or for 1.27, which Debian does not package, the wrapper
+# ./quickstart writes (go1.27.3 from the Go module proxy, run without a proxy).
+gm_go_path() {
+	case $1 in
+	1.27) echo /usr/local/lib/gomemtrace/go-$1/bin/go ;;
+	*) echo "/usr/lib/go-$1/bin/go" ;;
+	esac
+}
+
+# The go binary of minor version $1; a missing toolchain is a failure, not a skip.
 gm_go() {
-	local go=/usr/lib/go-$1/bin/go
+	local go; go=$(gm_go_path "$1")
 	[ -x "$go" ] || gm_fail "Go $1 is not installed ($go); ./quickstart installs it"
 	echo "$go"
 }

@@ -19,7 +19,7 @@ sc_fail() { echo "$*" >"$SC_CELL/reason"; echo "# FAIL: $*" >&2; exit 1; }
 sc_build() {
 	local ver=$1 src=$2 out=$3; shift 3
 	[ -x "$out" ] && return 0
-	local go=/usr/lib/go-$ver/bin/go
+	local go; go=$(gm_go_path "$ver")
 	[ -x "$go" ] || sc_fail "Go $ver not installed ($go)"
 	(cd "$src" && CGO_ENABLED=1 GO111MODULE=auto GOPROXY=off GOTOOLCHAIN=local GOFLAGS= GOCACHE="${GM_GOCACHE:-/tmp/gm-gocache}" \
 		"$go" build -o "$out.tmp" "$@" . && mv "$out.tmp" "$out") >"$SC_CELL/build.log" 2>&1 \
