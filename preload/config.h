@@ -26,7 +26,7 @@ struct gm_config {
 				      * always recorded (default 1 MiB) */
 };
 
-/* The settings; written by gm_config_load() only. */
+/* The settings; written in the constructor only (gm_config_load, and init.c clears .batch). */
 extern struct gm_config gm_config;
 
 void gm_config_load(void);

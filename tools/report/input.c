@@ -16,7 +16,7 @@
 #include "tools/report/input.h"
 
 /* ---- names ---- */
-const char *const gm_rep_field_names[GM_F_COUNT] = {
+static const char *const gm_rep_field_names[GM_F_COUNT] = {
 	"size", "ptr", "err", "origin", "nmemb", "in_ptr", "align",
 	"addr", "len", "prot", "flags", "fd", "offset", "ret",
 	"old_addr", "old_len", "new_len", "new_addr", "arg",
@@ -465,16 +465,17 @@ enum gm_rep_input_status gm_rep_input_read_dir(const char *dir, const struct gm_
 		goto out;
 	}
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP }; /* glib: SIGTRAP on failed g_malloc */
-	struct sigaction sa, old[6];
+	struct sigaction sa, old[sizeof sigs / sizeof sigs[0]];
+	const int nsigs = (int)(sizeof sigs / sizeof sigs[0]);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = gm_rep_fault;
 	sa.sa_flags = SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < nsigs; i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	int sig = sigsetjmp(gm_rep_jmp, 1);
 	if (sig) {
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < nsigs; i++)
 			sigaction(sigs[i], &old[i], NULL);
 		snprintf(err, errlen, "babeltrace2 crashed (signal %d) decoding corrupt trace data; "
 			 "the report covers the events before it", sig);
@@ -497,7 +498,7 @@ enum gm_rep_input_status gm_rep_input_read_dir(const char *dir, const struct gm_
 		break;
 	}
 	gm_rep_in_graph = 0;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < nsigs; i++)
 		sigaction(sigs[i], &old[i], NULL);
 out:
 	bt_graph_put_ref(g);

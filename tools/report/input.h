@@ -38,7 +38,7 @@ enum gm_rep_kind {
 	GM_EV_KIND_COUNT
 };
 
-/* Integer fields, by slot (payload member names in gm_rep_field_names[]). */
+/* Integer fields, by slot (payload member names in input.c, gm_rep_field_names[]). */
 enum gm_rep_field {
 	GM_F_SIZE, GM_F_PTR, GM_F_ERR, GM_F_ORIGIN, GM_F_NMEMB, GM_F_IN_PTR, GM_F_ALIGN,
 	GM_F_ADDR, GM_F_LEN, GM_F_PROT, GM_F_FLAGS, GM_F_FD, GM_F_OFFSET, GM_F_RET,
@@ -98,6 +98,4 @@ enum gm_rep_input_status {
 enum gm_rep_input_status gm_rep_input_read_dir(const char *dir, const struct gm_rep_input_ops *ops,
 					       void *ctx, char *err, size_t errlen);
 
-/* Field names of each slot (for tests and messages). */
-extern const char *const gm_rep_field_names[GM_F_COUNT];
 #endif
