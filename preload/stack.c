@@ -76,6 +76,8 @@ static struct {
 	bool hop_ok;                /* curg may be read: the layout was decoded or is a table row */
 	long g_off;                 /* offset of the g slot from %fs (-8 unless C TLS moves it) */
 	char desc[200];             /* gm_stack_layout_desc() */
+	uintptr_t sw_lo[3], sw_hi[3]; /* runtime addresses of systemstack, asmcgocall, its landing pad */
+	int nsw;                    /* how many of them were found */
 } gm_stack_cfg = { .lay = { 0x00, 0x08, 0x30, 0x38, 0x68, 0x00, 0x50, 0xc0 }, .g_off = -8 };
 static int gm_stack_cfg_known; /* 1 once gm_stack_cfg is final */
 
@@ -336,7 +338,25 @@ static void gm_stack_layout_init(void)
 				break;
 			}
 	}
+	/* the functions that switch from a goroutine to g0: a return pc into one of them, on g0,
+	 * is where the walk must hop */
+	static const char *const sw[] = { "runtime.systemstack", "runtime.asmcgocall", "runtime.asmcgocall_landingpad" };
+	gm_stack_cfg.nsw = 0;
+	for (size_t k = 0; k < 3; k++)
+		if (gm_gosyms_func(sw[k], &lo, &hi) == 0) {
+			gm_stack_cfg.sw_lo[gm_stack_cfg.nsw] = lo;
+			gm_stack_cfg.sw_hi[gm_stack_cfg.nsw++] = hi;
+		}
 	__atomic_store_n(&gm_stack_cfg_known, 1, __ATOMIC_RELEASE);
+}
+
+/* Whether pc lies in one of the functions that switch to g0 (systemstack, asmcgocall). */
+static inline bool gm_stack_in_switch(uintptr_t pc)
+{
+	for (int k = 0; k < gm_stack_cfg.nsw; k++)
+		if (pc >= gm_stack_cfg.sw_lo[k] && pc < gm_stack_cfg.sw_hi[k])
+			return true;
+	return false;
 }
 
 static inline void gm_stack_cfg_ready(void)
@@ -351,6 +371,12 @@ static inline void gm_stack_cfg_ready(void)
 uintptr_t gm_stack_test_g;
 static inline uintptr_t gm_stack_load_g(void) { return gm_stack_test_g; }
 void gm_stack_test_set_layout(const struct gm_stack_layout *lay, int hop_ok);
+void gm_stack_test_set_switch(uintptr_t lo, uintptr_t hi);
+void gm_stack_test_set_switch(uintptr_t lo, uintptr_t hi)
+{
+	gm_stack_cfg.sw_lo[0] = lo, gm_stack_cfg.sw_hi[0] = hi;
+	gm_stack_cfg.nsw = lo < hi;
+}
 void gm_stack_test_set_layout(const struct gm_stack_layout *lay, int hop_ok)
 {
 	gm_stack_cfg.lay = *lay;
@@ -483,10 +509,14 @@ static uint32_t gm_stack_walk_go(uint64_t *out, uint32_t max, uintptr_t pc, uint
 	}
 	uintptr_t last = 0; /* frame pointers grow within one stack */
 	while (n < max) {
-		if (cur == &c.g0 && bp && !gm_stack_in(&c.g0, bp, 16)) {
-			/* The chain leaves the system stack: the goroutine that switched to it
-			 * (systemstack, asmcgocall) saved its sp/bp in curg.sched. Hop only if that
-			 * state validates; else the stack ends here (the reader marks it truncated). */
+		/* The chain leaves the system stack at a switch (the last pc is in systemstack or
+		 * asmcgocall; without their addresses: bp is in curg's stack): the goroutine that
+		 * switched saved its sp/bp in curg.sched. Hop only if that state validates; else the
+		 * stack ends here (the reader marks it truncated). Leaving g0 elsewhere (above
+		 * mstart, whose g0 bounds end near its frame) just ends the walk. */
+		bool at_switch = gm_stack_cfg.nsw ? gm_stack_in_switch((uintptr_t)out[n - 1])
+						  : c.have_curg && gm_stack_in(&c.curg, bp, 16);
+		if (cur == &c.g0 && bp && !gm_stack_in(&c.g0, bp, 16) && at_switch) {
 			int why = gm_stack_hop_check(&c, bp);
 			if (why != GM_HOP_OK) {
 				gm_stack_hop_failed(why);

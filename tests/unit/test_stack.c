@@ -27,6 +27,7 @@
 
 extern uintptr_t gm_stack_test_g;
 void gm_stack_test_set_layout(const struct gm_stack_layout *lay, int hop_ok);
+void gm_stack_test_set_switch(uintptr_t lo, uintptr_t hi);
 
 /* ---- a fake Go executable: text is [0x400000, 0x500000) --------------------------------- */
 uintptr_t gm_gosyms_text_lo = 0x400000, gm_gosyms_text_hi = 0x500000;
@@ -37,6 +38,9 @@ struct gm_guard_range gm_guard_ranges[GM_GUARD_RANGES];
 int gm_guard_nranges;
 
 #define PC(n) ((uintptr_t)0x400000 + 0x100 * (n))
+/* PC(4) is a return address into the switch function (systemstack / asmcgocall) */
+#define SWITCH_LO PC(4)
+#define SWITCH_HI PC(5)
 #define NOT_GO ((uintptr_t)0x7f0000001000)
 
 /* ---- a fake thread: g0, curg, m, two stacks ---------------------------------------- */
@@ -61,6 +65,7 @@ static void thread_setup_go(int minor)
 {
 	assert_int_equal(gm_stack_layout_for_minor(minor, &L), 0);
 	gm_stack_test_set_layout(&L, 1);
+	gm_stack_test_set_switch(SWITCH_LO, SWITCH_HI);
 	memset(g0_stack, 0, sizeof g0_stack);
 	memset(g_stack, 0, sizeof g_stack);
 	memset(g0, 0, sizeof g0);
@@ -212,6 +217,36 @@ static void test_hop_wrong_layout(void **state)
 	uint32_t n = gm_stack_capture_go(out, 16, PC(1), A(g0_stack, 100), bp);
 	assert_int_equal(n, 4); /* ... m.g_m (0x30) != m: refused */
 	assert_int_equal(gm_stack_hop_failures(), 1);
+}
+
+/* The chain leaving g0 anywhere but at a switch (above mstart, whose g0 bounds end near its
+ * frame) ends the walk: no hop, even into curg's stack, and no refusal counted. Without the
+ * switch functions' addresses, a bp inside curg's stack is the sign of a switch. */
+static void test_leave_g0_not_at_switch(void **state)
+{
+	for (size_t v = 0; v < 2; v++) {
+		thread_setup_go(gm_t_minors[v]);
+		uintptr_t g_f6 = frame(g_stack, 300, 0, NOT_GO);
+		uintptr_t g_f5 = frame(g_stack, 200, g_f6, PC(6));
+		put(curg, L.g_sched_sp, g_f5);
+		put(curg, L.g_sched_bp, g_f5);
+		uintptr_t s_f3 = frame(g0_stack, 400, g_f5, PC(7)); /* returns into mstart, not a switch */
+		uintptr_t s_f2 = frame(g0_stack, 300, s_f3, PC(3));
+		g0_stack[100] = PC(2);
+		uint64_t out[16];
+		assert_int_equal(gm_stack_capture_go(out, 16, PC(1), A(g0_stack, 100), s_f2), 4);
+		assert_int_equal(gm_stack_hop_failures(), 0);
+		/* beyond g0's top, nowhere near curg: the same */
+		g0_stack[400] = A(g0_stack, 512) + 64;
+		assert_int_equal(gm_stack_capture_go(out, 16, PC(1), A(g0_stack, 100), s_f2), 4);
+		assert_int_equal(gm_stack_hop_failures(), 0);
+		/* switch addresses unknown: a bp in curg's stack hops (the framed shape) */
+		thread_setup_go(gm_t_minors[v]);
+		uintptr_t bp = framed_layout();
+		gm_stack_test_set_switch(0, 0);
+		assert_int_equal(gm_stack_capture_go(out, 16, PC(1), A(g0_stack, 100), bp), 6);
+		assert_int_equal(gm_stack_hop_failures(), 0);
+	}
 }
 
 /* Without a trusted layout (neither decoded nor in the table) curg is never read: here m.curg
@@ -446,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_hop_refused),
 		cmocka_unit_test(test_hop_wrong_layout),
 		cmocka_unit_test(test_hop_no_layout),
+		cmocka_unit_test(test_leave_g0_not_at_switch),
 		cmocka_unit_test(test_decode_bytes),
 		cmocka_unit_test(test_decode_real),
 	};
