@@ -191,6 +191,68 @@ const uint8_t *gm_elf_vaddr_data(const struct gm_elf_image *img, uint64_t vaddr,
 	return NULL;
 }
 
+int gm_elf_offset_vaddr(const struct gm_elf_image *img, uint64_t off, uint64_t *vaddr)
+{
+	for (size_t i = 0; i < img->phnum; i++) {
+		const Elf64_Phdr *p = &img->ph[i];
+		if (p->p_type == PT_LOAD && off >= p->p_offset && off - p->p_offset < p->p_filesz) {
+			*vaddr = p->p_vaddr + (off - p->p_offset);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* ---- dynamic relocations ---- */
+
+/* The value of dynamic tag `tag` in PT_DYNAMIC. 0 or -1. */
+static int gm_elf_dyn_tag(const struct gm_elf_image *img, int64_t tag, uint64_t *val)
+{
+	const Elf64_Phdr *d = gm_elf_phdr(img, PT_DYNAMIC);
+	if (!d || d->p_offset % 8 || !gm_elf_in(img, d->p_offset, d->p_filesz))
+		return -1;
+	const Elf64_Dyn *dyn = (const Elf64_Dyn *)(img->data + d->p_offset);
+	for (size_t i = 0; i < d->p_filesz / sizeof(Elf64_Dyn) && dyn[i].d_tag != DT_NULL; i++)
+		if (dyn[i].d_tag == tag) {
+			*val = dyn[i].d_un.d_val;
+			return 0;
+		}
+	return -1;
+}
+
+const Elf64_Rela *gm_elf_dyn_rela(const struct gm_elf_image *img, size_t *count)
+{
+	uint64_t at, size, ent = sizeof(Elf64_Rela);
+	*count = 0;
+	if (gm_elf_dyn_tag(img, DT_RELA, &at) != 0 || gm_elf_dyn_tag(img, DT_RELASZ, &size) != 0)
+		return NULL;
+	if ((gm_elf_dyn_tag(img, DT_RELAENT, &ent) == 0 && ent != sizeof(Elf64_Rela)) || at % 8)
+		return NULL;
+	const uint8_t *p = gm_elf_vaddr_data(img, at, size, NULL);
+	if (!p || (uintptr_t)p % 8)
+		return NULL;
+	*count = size / sizeof(Elf64_Rela);
+	return (const Elf64_Rela *)p;
+}
+
+int gm_elf_link_word(const struct gm_elf_image *img, uint64_t vaddr, uint64_t *out)
+{
+	const uint8_t *p = gm_elf_vaddr_data(img, vaddr, 8, NULL);
+	if (!p)
+		return -1;
+	memcpy(out, p, 8);
+	if (*out || !gm_elf_is_pie(img))
+		return 0;
+	size_t n;
+	const Elf64_Rela *r = gm_elf_dyn_rela(img, &n);
+	for (size_t i = 0; r && i < n; i++)
+		if (r[i].r_offset == vaddr && ELF64_R_TYPE(r[i].r_info) == R_X86_64_RELATIVE) {
+			*out = (uint64_t)r[i].r_addend;
+			break;
+		}
+	return 0;
+}
+
 /* ---- symbols ---- */
 
 /* Fill *out from symbol s of table st; false if its name is out of bounds. */

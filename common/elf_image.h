@@ -1,7 +1,7 @@
 /* elf_image.h: a read-only view of an ELF64 little-endian file (mapped with mmap, or a
  * caller's buffer): sections by name, program headers, symbols (.symtab and .dynsym) by
- * name and by address, undefined dynamic imports, notes (GNU build-id), and translation
- * of link-time virtual addresses to file bytes.
+ * name and by address, undefined dynamic imports, notes (GNU build-id), translation of
+ * link-time virtual addresses to file bytes and back, and the dynamic RELA relocations.
  *
  * Nothing here allocates. Opening validates the headers; every later access is
  * bounds-checked against the file size, so a truncated or corrupt file gives an error,
@@ -86,6 +86,16 @@ int gm_elf_section(const struct gm_elf_image *img, const char *name, struct gm_e
  * the segment's file image. */
 const uint8_t *gm_elf_vaddr_data(const struct gm_elf_image *img, uint64_t vaddr, size_t len,
 				 size_t *avail);
+
+/* The link-time virtual address of file offset `off` (inside a PT_LOAD's file image). 0 or -1. */
+int gm_elf_offset_vaddr(const struct gm_elf_image *img, uint64_t off, uint64_t *vaddr);
+/* The 64-bit word the loaded image holds at link address vaddr before any load bias: the file's
+ * bytes; in a PIE whose file holds 0 there, the addend of the R_X86_64_RELATIVE relocation at
+ * vaddr (linkers that do not write dynamic relocations' values into the file, e.g. lld by
+ * default; GNU ld and Go's own linker write them). 0, or -1 if vaddr is not in the file. */
+int gm_elf_link_word(const struct gm_elf_image *img, uint64_t vaddr, uint64_t *out);
+/* The dynamic RELA table (DT_RELA, DT_RELASZ of PT_DYNAMIC), or NULL; *count entries. */
+const Elf64_Rela *gm_elf_dyn_rela(const struct gm_elf_image *img, size_t *count);
 
 /* ---- symbols ---- */
 

@@ -1,5 +1,5 @@
 /* gopclntab.c: reader of Go's .gopclntab (see gopclntab.h). Layouts, from runtime/symtab.go
- * and runtime2.go (_func) of Go 1.16-1.23 and debug/gosym:
+ * and runtime2.go (_func) of Go 1.16-1.26 and debug/gosym:
  *   header: magic u32, 0, 0, minLC u8, ptrSize u8, then pointer-size words nfunc, nfiles,
  *           [1.18+: textStart], funcnameOff, cuOff, filetabOff, pctabOff, pclnOff.
  *   functab at pclnOff: nfunc+1 entries {entryoff u32, funcoff u32} (1.16: {entry uintptr,
@@ -9,6 +9,7 @@
  *           flag u8, pad u8, nfuncdata u8, then pcdata[npcdata] u32 offsets into pctab.
  *   pc-value table: val = -1, pc = entry; repeat { zig-zag varint value delta (0 after the
  *           first pair ends the table); varint pc delta * minLC; if target < pc: val }.
+ * Go 1.26 writes textStart = 0: the base then comes from the runtime's moduledata (below).
  * All reads are bounds-checked against the sizes derived from the header. */
 #include "common/elf_image.h"
 #include "common/gopclntab.h"
@@ -293,17 +294,150 @@ int gm_pclntab_start_line(const struct gm_pclntab *t, const struct gm_pclntab_fu
 	return 0;
 }
 
+/* ---- the text base: moduledata (Go 1.26 writes textStart = 0) --------------------------
+ * runtime/symtab.go, type moduledata (the same prefix in Go 1.18-1.26; sys.NotInHeap has no
+ * size), written by cmd/link/internal/ld/symtab.go, amd64 words:
+ *   [0] pcHeader  [1..3] funcnametab  [4..6] cutab  [7..9] filetab  [10..12] pctab
+ *   [13..15] pclntable  [16..18] ftab (ptr = the functab, len = nfunc+1)  [19] findfunctab
+ *   [20] minpc = text + entryoff[0]  [21] maxpc = text + entryoff[nfunc]  [22] text  [23] etext
+ * Slices are {ptr, len, cap}; pointers are link addresses (relocated at load in a PIE). In Go
+ * 1.26 the linker gives moduledata a section of its own, .go.module (SMODULEDATA in
+ * cmd/link/internal/ld/data.go); before, it sits in .noptrdata. */
+#define GM_MD_WORDS 24
+#define GM_MD_PCHEADER 0
+#define GM_MD_FUNCNAMETAB 1
+#define GM_MD_CUTAB 4
+#define GM_MD_FILETAB 7
+#define GM_MD_PCTAB 10
+#define GM_MD_PCLNTABLE 13
+#define GM_MD_FTAB 16
+#define GM_MD_FTAB_LEN 17
+#define GM_MD_MINPC 20
+#define GM_MD_MAXPC 21
+#define GM_MD_TEXT 22
+
+/* Link address lies in an executable PT_LOAD segment of img. */
+static bool gm_pcln_in_exec(const struct gm_elf_image *img, uint64_t addr)
+{
+	for (size_t i = 0; i < img->phnum; i++) {
+		const Elf64_Phdr *p = &img->ph[i];
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_X) && addr >= p->p_vaddr && addr - p->p_vaddr < p->p_memsz)
+			return true;
+	}
+	return false;
+}
+
+/* Whether link address md holds a moduledata describing t, whose header is at link address
+ * hdr; *text receives its text field. */
+static bool gm_pcln_md_check(const struct gm_elf_image *img, const struct gm_pclntab *t, uint64_t hdr,
+			     uint64_t md, uint64_t *text)
+{
+	uint64_t w[GM_MD_WORDS];
+	if (md % 8)
+		return false;
+	for (int i = 0; i < GM_MD_WORDS; i++)
+		if (gm_elf_link_word(img, md + 8 * (uint64_t)i, &w[i]) != 0)
+			return false;
+	uint64_t e0 = gm_pcln_u32(t->pcln), en = gm_pcln_u32(t->pcln + t->nfunc * t->ftab_entsize);
+	if (w[GM_MD_PCHEADER] != hdr || w[GM_MD_FUNCNAMETAB] != hdr + (uint64_t)(t->funcnametab - t->data) ||
+	    w[GM_MD_CUTAB] != hdr + (uint64_t)(t->cutab - t->data) ||
+	    w[GM_MD_FILETAB] != hdr + (uint64_t)(t->filetab - t->data) ||
+	    w[GM_MD_PCTAB] != hdr + (uint64_t)(t->pctab - t->data) ||
+	    w[GM_MD_PCLNTABLE] != hdr + (uint64_t)(t->pcln - t->data) ||
+	    w[GM_MD_FTAB] != hdr + (uint64_t)(t->pcln - t->data) || w[GM_MD_FTAB_LEN] != t->nfunc + 1)
+		return false;
+	uint64_t x = w[GM_MD_TEXT];
+	if (!x || w[GM_MD_MINPC] != x + e0 || w[GM_MD_MAXPC] != x + en || !gm_pcln_in_exec(img, x))
+		return false;
+	*text = x;
+	return true;
+}
+
+int gm_pclntab_moduledata(const struct gm_elf_image *img, const struct gm_pclntab *t, uint64_t *md,
+			  uint64_t *text, int *src)
+{
+	uint64_t hdr, x;
+	if (!t->data || t->ver < 118 || t->data < img->data || t->data >= img->data + img->size ||
+	    gm_elf_offset_vaddr(img, (uint64_t)(t->data - img->data), &hdr) != 0)
+		return -1;
+	struct gm_elf_section s;
+	struct gm_elf_sym sym;
+	uint64_t at = 0;
+	int how = -1;
+	if (gm_elf_section(img, ".go.module", &s) == 0 && s.addr && gm_pcln_md_check(img, t, hdr, s.addr, &x))
+		at = s.addr, how = GM_PCLN_TEXT_GO_MODULE;
+	else if (gm_elf_symbol(img, "runtime.firstmoduledata", &sym) == 0 &&
+		 gm_pcln_md_check(img, t, hdr, sym.value, &x))
+		at = sym.value, how = GM_PCLN_TEXT_MD_SYMBOL;
+	/* scan: a word equal to the header's address, in the file of each writable segment */
+	for (size_t i = 0; how < 0 && i < img->phnum; i++) {
+		const Elf64_Phdr *p = &img->ph[i];
+		size_t avail;
+		if (p->p_type != PT_LOAD || !(p->p_flags & PF_W))
+			continue;
+		uint64_t start = (p->p_vaddr + 7) & ~(uint64_t)7;
+		const uint8_t *d = gm_elf_vaddr_data(img, start, 8, &avail);
+		for (size_t o = 0; d && o + 8 * GM_MD_WORDS <= avail; o += 8)
+			if (gm_pcln_u64(d + o) == hdr && gm_pcln_md_check(img, t, hdr, start + o, &x)) {
+				at = start + o, how = GM_PCLN_TEXT_MD_SCAN;
+				break;
+			}
+	}
+	/* a PIE whose file holds no relocated values: the RELATIVE relocation to the header */
+	size_t n = 0;
+	const Elf64_Rela *r = how < 0 && gm_elf_is_pie(img) ? gm_elf_dyn_rela(img, &n) : NULL;
+	for (size_t i = 0; r && i < n; i++)
+		if (ELF64_R_TYPE(r[i].r_info) == R_X86_64_RELATIVE && (uint64_t)r[i].r_addend == hdr &&
+		    gm_pcln_md_check(img, t, hdr, r[i].r_offset, &x)) {
+			at = r[i].r_offset, how = GM_PCLN_TEXT_MD_SCAN;
+			break;
+		}
+	if (how < 0)
+		return -1;
+	if (md)
+		*md = at;
+	*text = x;
+	if (src)
+		*src = how;
+	return 0;
+}
+
+int gm_pclntab_text_from_elf(const struct gm_elf_image *img, struct gm_pclntab *t)
+{
+	if (!t->data)
+		return -1;
+	if (t->ver < 118 || t->text_start) {
+		t->text_src = GM_PCLN_TEXT_HEADER;
+		return 0;
+	}
+	uint64_t x;
+	int src;
+	struct gm_elf_sym sym;
+	if (gm_pclntab_moduledata(img, t, NULL, &x, &src) == 0) {
+		t->text_start = x, t->text_src = src;
+		return 0;
+	}
+	/* no module data found: the linker's runtime.text symbol (unstripped binaries) */
+	if (gm_elf_symbol(img, "runtime.text", &sym) == 0 && sym.value && gm_pcln_in_exec(img, sym.value)) {
+		t->text_start = sym.value, t->text_src = GM_PCLN_TEXT_SYMBOL;
+		return 0;
+	}
+	t->text_src = GM_PCLN_TEXT_UNKNOWN;
+	return -1;
+}
+
 /* ---- finding the table in an ELF file ---------------------------------------------- */
 
 /* Find .gopclntab: by section name (".data.rel.ro.gopclntab" in an internally linked PIE),
- * else by scanning the file part of the non-executable PT_LOAD segments. 0 or -1. */
+ * else by scanning the file part of the non-executable PT_LOAD segments; then its text base.
+ * 0 or -1. */
 int gm_pclntab_from_elf(const struct gm_elf_image *img, struct gm_pclntab *tab)
 {
 	static const char *const names[] = {".gopclntab", ".data.rel.ro.gopclntab"};
 	struct gm_elf_section s;
 	for (size_t i = 0; i < 2; i++)
 		if (gm_elf_section(img, names[i], &s) == 0 && s.data && gm_pclntab_init(tab, s.data, s.size) == 0)
-			return 0;
+			return gm_pclntab_text_from_elf(img, tab);
 	for (size_t i = 0; i < img->phnum; i++) {
 		const Elf64_Phdr *p = &img->ph[i];
 		if (p->p_type != PT_LOAD || (p->p_flags & PF_X))
@@ -311,7 +445,7 @@ int gm_pclntab_from_elf(const struct gm_elf_image *img, struct gm_pclntab *tab)
 		size_t avail;
 		const uint8_t *d = gm_elf_vaddr_data(img, p->p_vaddr, 1, &avail);
 		if (d && gm_pclntab_scan(tab, d, avail, NULL) == 0)
-			return 0;
+			return gm_pclntab_text_from_elf(img, tab);
 	}
 	return -1;
 }

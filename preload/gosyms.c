@@ -33,6 +33,7 @@ static const char *const gm_gosyms_known_names[] = {
 	"runtime.exitThread",  "runtime.rt_sigaction", "runtime.clone",
 	"runtime.systemstack", "runtime.systemstack_switch", "runtime.mcall",
 	"runtime.morestack",   "runtime.asmcgocall",   "runtime.cgocallback",
+	"runtime.asmcgocall_landingpad",
 	"runtime.goexit",      "runtime.mstart",       "runtime.rt0_go",
 	"runtime.main",        "runtime.sigtramp",     "runtime.cgoSigtramp",
 	"runtime.sigreturn",   "runtime.sigreturn__sigaction", "runtime.gcenable",

@@ -29,11 +29,12 @@ __attribute__((constructor(200))) static void gm_init(void)
 	gm_sampler_start();
 	if (gm_config.debug)
 		gm_config_warn("pid %d: %s%s%s, cgo %s, go trap: state %u, %u sites%s%s; stack depth %u, "
-			       "sampler every %u ms",
+			       "g/m layout %s; sampler every %u ms",
 			       (int)getpid(), gm_gosyms_exe(), gm_gosyms_is_go() ? " " : " (not Go)",
 			       gm_gosyms_version(), gm_gosyms_has_cgo() ? "yes" : "no",
 			       gm_gotrap_state(), gm_gotrap_sites(), *gm_gotrap_reason() ? ": " : "",
-			       gm_gotrap_reason(), gm_config.stack_depth, gm_config.sample_interval_ms);
+			       gm_gotrap_reason(), gm_config.stack_depth,
+			       *gm_stack_layout_desc() ? gm_stack_layout_desc() : "-", gm_config.sample_interval_ms);
 	gm_guard_depth--;
 }
 

@@ -174,6 +174,7 @@ long gm_sampler_read_file(const char *path, char *buf, size_t cap)
 #include "preload/gosyms.h"
 #include "preload/gotrap.h"
 #include "preload/guard.h"
+#include "preload/stack.h"
 
 /* Shared state; written as noted. */
 static _Atomic uint64_t gm_sampler_seq;   /* next sample number (any sampling context) */
@@ -228,6 +229,9 @@ void gm_sampler_proc_info(void)
 		.sample_big = gm_config.sample_big,
 		.sample_dropped = gm_sampling_dropped(),
 		.batch = gm_config.batch,
+		.stack_layout = gm_stack_layout_desc(),
+		.stack_hop_failures = gm_stack_hop_failures(),
+		.stack_hop_reason = gm_stack_hop_reason(),
 	};
 	lttng_ust_do_tracepoint(gomemtrace, proc_info, &p);
 }

@@ -15,14 +15,23 @@
  * had no frame of its own (Go 1.19/1.20: sched.bp != sched.sp), the return pc into its caller
  * is only at *(sched.sp) and is added, else the chain already holds it (1.21+ push BP).
  *
+ * The g and m offsets (m.curg, g.sched.sp/bp, ...) change between Go versions (1.25 dropped
+ * gobuf.ret: m.curg 0xc0 -> 0xb8, g.sched.bp 0x68 -> 0x60). They are decoded at start-up
+ * from the runtime's own instructions (asmcgocall, gosave_systemstack_switch, cgocallback),
+ * as the TLS offset of g is; a per-version table is the fallback, and without either the
+ * walk never reads curg. Every hop is validated (curg.m == m, sane curg stack bounds,
+ * sched.sp inside them, the chain continuing exactly at sched.bp); a hop that does not
+ * validate ends the stack at the switch, is counted and its first reason kept (proc_info
+ * reports both: gm_stack_hop_failures). docs/go-runtime.md lists the facts by version.
+ *
  * Safety. Every word read lies inside the g0 or curg stack bounds recorded in the runtime's
  * g structs (goroutine stacks are fully mapped; g0 reads stay above the current sp) and
  * frame pointers must grow within one stack, so a corrupt chain ends the walk instead of
  * faulting. g comes from the executable's TLS slot (%fs:off, off decoded from the runtime's
- * own code). Offsets of g and m fields were read off the runtime's assembly, Go 1.19-1.23
- * amd64 (docs/go-runtime.md). No locks, no allocation: async-signal-safe. */
+ * own code). No locks, no allocation: async-signal-safe (a failed hop is two relaxed atomics). */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <dlfcn.h>
 #include <libunwind.h>
@@ -33,50 +42,355 @@
 #include "preload/stack.h"
 #include "preload/unwind.h"
 
-/* ---- the Go runtime's structures (amd64, Go 1.19-1.23) ----------------------------- */
+/* ---- the Go runtime's structures (amd64) ---------------------------------------------- */
 
-#define GM_G_STACK_LO 0x00  /* g.stack.lo */
-#define GM_G_STACK_HI 0x08  /* g.stack.hi */
-#define GM_G_M 0x30         /* g.m */
-#define GM_G_SCHED_SP 0x38  /* g.sched.sp */
-#define GM_G_SCHED_BP 0x68  /* g.sched.bp */
-#define GM_M_G0 0x00        /* m.g0 */
-#define GM_M_GSIGNAL 0x50   /* m.gsignal */
-#define GM_M_CURG 0xc0      /* m.curg */
+/* Table rows (docs/go-runtime.md): Go 1.25 dropped gobuf.ret, so every m field after
+ * m.morebuf and g.sched.bp moved up 8 bytes. */
+static const struct gm_stack_layout gm_stack_layout_119 = {
+	.g_stack_lo = 0x00, .g_stack_hi = 0x08, .g_m = 0x30, .g_sched_sp = 0x38, .g_sched_bp = 0x68,
+	.m_g0 = 0x00, .m_gsignal = 0x50, .m_curg = 0xc0,
+};
+static const struct gm_stack_layout gm_stack_layout_125 = {
+	.g_stack_lo = 0x00, .g_stack_hi = 0x08, .g_m = 0x30, .g_sched_sp = 0x38, .g_sched_bp = 0x60,
+	.m_g0 = 0x00, .m_gsignal = 0x48, .m_curg = 0xb8,
+};
 
-/* Offset of the g slot from %fs; decoded once from runtime.systemstack by
- * gm_stack_tls_offset() (-8 unless the executable has C TLS of its own). */
-static long gm_stack_g_off = -8;
-static int gm_stack_g_off_known; /* 1 once decoded; written by the first walker, same value */
-
-static void gm_stack_tls_offset(void)
+int gm_stack_layout_for_minor(int minor, struct gm_stack_layout *out)
 {
-	uintptr_t lo, hi;
-	if (gm_gosyms_func("runtime.systemstack", &lo, &hi) == 0) {
-		/* mov %fs:disp32, %r64: 64 48 8b <modrm 04|0c|..> 25 disp32 */
-		const uint8_t *p = (const uint8_t *)lo;
-		for (uintptr_t i = 0; i + 9 <= hi - lo && i < 48; i++) {
-			if (p[i] == 0x64 && (p[i + 1] & 0xf8) == 0x48 && p[i + 2] == 0x8b &&
-			    (p[i + 3] & 0xc7) == 0x04 && p[i + 4] == 0x25) {
-				int32_t d;
-				memcpy(&d, p + i + 5, 4);
-				gm_stack_g_off = d;
-				break;
+	if (minor >= 19 && minor <= 24)
+		*out = gm_stack_layout_119;
+	else if (minor >= 25 && minor <= 26)
+		*out = gm_stack_layout_125;
+	else
+		return -1;
+	return 0;
+}
+
+/* The layout in use. Written once by gm_stack_layout_init() (the constructor, before the
+ * program has threads; lazily by the first walker otherwise, with the same values), read-only
+ * afterwards. Until then: the 1.19-1.24 offsets of g and m's first fields, which every version
+ * shares, and no hop (hop_ok 0). */
+static struct {
+	struct gm_stack_layout lay; /* the offsets */
+	int src;                    /* enum gm_stack_layout_src */
+	bool hop_ok;                /* curg may be read: the layout was decoded or is a table row */
+	long g_off;                 /* offset of the g slot from %fs (-8 unless C TLS moves it) */
+	char desc[200];             /* gm_stack_layout_desc() */
+	uintptr_t sw_lo[3], sw_hi[3]; /* runtime addresses of systemstack, asmcgocall, its landing pad */
+	int nsw;                    /* how many of them were found */
+} gm_stack_cfg = { .lay = { 0x00, 0x08, 0x30, 0x38, 0x68, 0x00, 0x50, 0xc0 }, .g_off = -8 };
+static int gm_stack_cfg_known; /* 1 once gm_stack_cfg is final */
+
+/* Hop failures: counted, and the first reason kept (enum gm_stack_hop_fail). */
+enum gm_stack_hop_fail {
+	GM_HOP_OK = 0,
+	GM_HOP_NO_LAYOUT = 1, /* no trusted layout: the curg fields are not read */
+	GM_HOP_NO_CURG = 2,   /* m.curg is empty, misaligned or g0 */
+	GM_HOP_CURG_M = 3,    /* curg.m is not this m */
+	GM_HOP_CURG_STACK = 4, /* curg's [stack.lo, stack.hi) is empty or over 1 GiB */
+	GM_HOP_SCHED_SP = 5,  /* curg.sched.sp outside curg's stack */
+	GM_HOP_SCHED_BP = 6,  /* the frame chain does not continue at curg.sched.bp */
+	GM_HOP_NREASONS = 7,
+};
+static const char *const gm_stack_hop_reasons[GM_HOP_NREASONS] = {
+	"",
+	"no trusted g/m layout for this Go version (not decoded, not in the table)",
+	"m.curg is empty or not a goroutine",
+	"curg.m is not this thread's m",
+	"curg's stack bounds are not sane",
+	"curg.sched.sp is outside curg's stack",
+	"the frame chain does not continue at curg.sched.bp",
+};
+static uint64_t gm_stack_hop_fails; /* atomic */
+static int gm_stack_hop_first;      /* atomic: enum gm_stack_hop_fail of the first failure */
+
+static void gm_stack_hop_failed(int why)
+{
+	__atomic_fetch_add(&gm_stack_hop_fails, 1, __ATOMIC_RELAXED);
+	int none = GM_HOP_OK;
+	__atomic_compare_exchange_n(&gm_stack_hop_first, &none, why, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+uint64_t gm_stack_hop_failures(void) { return __atomic_load_n(&gm_stack_hop_fails, __ATOMIC_RELAXED); }
+
+const char *gm_stack_hop_reason(void)
+{
+	int r = __atomic_load_n(&gm_stack_hop_first, __ATOMIC_RELAXED);
+	return r > 0 && r < GM_HOP_NREASONS ? gm_stack_hop_reasons[r] : "";
+}
+
+const char *gm_stack_layout_desc(void) { return gm_stack_cfg.desc; }
+
+/* ---- decoding the layout from the runtime's code ---------------------------------------
+ * Byte patterns of the Go assembler's output (asm_amd64.s; identical in Go 1.19-1.26 but
+ * for the displacements, see docs/go-runtime.md). Each instruction is matched as REX, opcode,
+ * ModRM (reg, base) and an 8- or 32-bit displacement, so that any offset is read. */
+
+void gm_stack_decoded_init(struct gm_stack_decoded *d)
+{
+	d->tls = 0;
+	d->g_m = d->m_gsignal = d->m_g0 = d->g_stack_hi = d->call_off = -1;
+	d->g_sched_pc = d->g_sched_sp = d->g_sched_bp = -1;
+	d->m_curg = d->cb_sched_sp = d->cb_sched_pc = -1;
+}
+
+/* `rex op modrm [disp]` at p[i] with ModRM.reg == reg and ModRM.rm == rm (low 3 bits; no SIB,
+ * no rip): its length, *disp = the displacement; 0 if it does not match. */
+static size_t gm_stack_mem_op(const uint8_t *p, size_t n, size_t i, uint8_t rex, uint8_t op, uint8_t reg,
+			      uint8_t rm, int32_t *disp)
+{
+	if (i + 3 > n || p[i] != rex || p[i + 1] != op)
+		return 0;
+	uint8_t m = p[i + 2], mod = m >> 6;
+	if (((m >> 3) & 7) != reg || (m & 7) != rm || rm == 4 || mod == 3 || (mod == 0 && rm == 5))
+		return 0;
+	if (mod == 0) {
+		*disp = 0;
+		return 3;
+	}
+	if (mod == 1) {
+		if (i + 4 > n)
+			return 0;
+		*disp = (int8_t)p[i + 3];
+		return 4;
+	}
+	if (i + 7 > n)
+		return 0;
+	memcpy(disp, p + i + 3, 4);
+	return 7;
+}
+
+/* Exact bytes b[0..len) at p[i]. */
+static bool gm_stack_bytes(const uint8_t *p, size_t n, size_t i, const uint8_t *b, size_t len)
+{
+	return i + len <= n && memcmp(p + i, b, len) == 0;
+}
+
+static const uint8_t gm_cmp_rsi_rdi[] = { 0x48, 0x39, 0xf7 };        /* cmp %rsi,%rdi */
+static const uint8_t gm_lea_8rsp_r9[] = { 0x4c, 0x8d, 0x4c, 0x24, 0x08 }; /* lea 8(%rsp),%r9 */
+static const uint8_t gm_mov_rbx_m8rdi[] = { 0x48, 0x89, 0x5f, 0xf8 };  /* mov %rbx,-8(%rdi) */
+
+/* runtime.asmcgocall: mov %fs:disp32,%rdi (g; in a PIE mov $disp32,%rcx; mov %fs:(%rcx),%rdi;
+ * optional); mov g_m(%rdi),%r8; mov m_gsignal(%r8),%rsi;
+ * cmp %rsi,%rdi; ...; mov m_g0(%r8),%rsi; cmp %rsi,%rdi; ...; call gosave_systemstack_switch;
+ * ...; mov g_stack_hi(%rdi),%rdi (the goroutine's stack.hi, to compute its depth). */
+int gm_stack_decode_asmcgocall(const uint8_t *p, size_t n, struct gm_stack_decoded *d)
+{
+	size_t i, l;
+	int32_t v;
+	for (i = 0; i + 9 <= n && !d->tls; i++)
+		if (p[i] == 0x64 && p[i + 1] == 0x48 && p[i + 2] == 0x8b && p[i + 3] == 0x3c && p[i + 4] == 0x25) {
+			memcpy(&v, p + i + 5, 4); /* mov %fs:disp32,%rdi */
+			d->tls = v;
+		} else if (p[i] == 0x48 && p[i + 1] == 0xc7 && p[i + 2] == 0xc1 && p[i + 7] == 0x64 &&
+			   p[i + 8] == 0x48 && i + 11 <= n && p[i + 9] == 0x8b && p[i + 10] == 0x39) {
+			memcpy(&v, p + i + 3, 4); /* PIE: mov $disp32,%rcx; mov %fs:(%rcx),%rdi */
+			d->tls = v;
+		}
+	if (!d->tls)
+		i = 0; /* the TLS load is optional (systemstack's serves too) */
+	for (; i < n && d->g_m < 0; i++)
+		if ((l = gm_stack_mem_op(p, n, i, 0x4c, 0x8b, 0, 7, &v))) /* mov v(%rdi),%r8 */
+			d->g_m = v, i += l - 1;
+	int32_t *after_m[2] = { &d->m_gsignal, &d->m_g0 };
+	for (int k = 0; k < 2; k++)
+		for (; i < n && *after_m[k] < 0; i++)
+			if ((l = gm_stack_mem_op(p, n, i, 0x49, 0x8b, 6, 0, &v)) && /* mov v(%r8),%rsi */
+			    gm_stack_bytes(p, n, i + l, gm_cmp_rsi_rdi, sizeof gm_cmp_rsi_rdi))
+				*after_m[k] = v, i += l - 1;
+	for (; i + 5 <= n && d->call_off < 0; i++)
+		if (p[i] == 0xe8)
+			d->call_off = (int32_t)i;
+	for (i = d->call_off >= 0 ? (size_t)d->call_off + 5 : n; i < n && d->g_stack_hi < 0; i++)
+		if (gm_stack_mem_op(p, n, i, 0x48, 0x8b, 7, 7, &v)) /* mov v(%rdi),%rdi */
+			d->g_stack_hi = v;
+	return d->g_m >= 0 && d->m_gsignal >= 0 && d->m_g0 >= 0 && d->call_off >= 0 && d->g_stack_hi >= 0 ? 0 : -1;
+}
+
+/* gosave_systemstack_switch: lea systemstack_switch+8(%rip),%r9; mov %r9,sched_pc(%r14);
+ * lea 8(%rsp),%r9; mov %r9,sched_sp(%r14); mov %rbp,sched_bp(%r14) (g is in %r14). */
+int gm_stack_decode_gosave(const uint8_t *p, size_t n, struct gm_stack_decoded *d)
+{
+	int32_t v;
+	for (size_t i = 0; i < n; i++) {
+		size_t l;
+		if (d->g_sched_pc < 0 && i + 7 <= n && p[i] == 0x4c && p[i + 1] == 0x8d && p[i + 2] == 0x0d &&
+		    gm_stack_mem_op(p, n, i + 7, 0x4d, 0x89, 1, 6, &v)) /* mov %r9,v(%r14) */
+			d->g_sched_pc = v;
+		else if (d->g_sched_sp < 0 && gm_stack_bytes(p, n, i, gm_lea_8rsp_r9, sizeof gm_lea_8rsp_r9) &&
+			 gm_stack_mem_op(p, n, i + 5, 0x4d, 0x89, 1, 6, &v))
+			d->g_sched_sp = v;
+		else if (d->g_sched_bp < 0 && (l = gm_stack_mem_op(p, n, i, 0x49, 0x89, 5, 6, &v))) /* mov %rbp,v(%r14) */
+			d->g_sched_bp = v;
+		if (p[i] == 0xc3 && d->g_sched_bp >= 0)
+			break; /* its ret */
+	}
+	return d->g_sched_pc >= 0 && d->g_sched_sp >= 0 && d->g_sched_bp >= 0 ? 0 : -1;
+}
+
+/* runtime.cgocallback, switching to m->curg: mov m_curg(%rbx),%rsi; [mov %rsi,%fs:disp32 or,
+ * in a PIE, %fs:(%rcx)];
+ * mov sched_sp(%rsi),%rdi; mov sched_pc(%rsi),%rbx; mov %rbx,-8(%rdi). */
+int gm_stack_decode_cgocallback(const uint8_t *p, size_t n, struct gm_stack_decoded *d)
+{
+	for (size_t i = 0; i < n && d->m_curg < 0; i++) {
+		int32_t curg, sp, pc;
+		size_t l = gm_stack_mem_op(p, n, i, 0x48, 0x8b, 6, 3, &curg), j, l2, l3; /* mov curg(%rbx),%rsi */
+		if (!l)
+			continue;
+		j = i + l;
+		if (j + 9 <= n && p[j] == 0x64 && p[j + 1] == 0x48 && p[j + 2] == 0x89 && p[j + 3] == 0x34 && p[j + 4] == 0x25)
+			j += 9; /* mov %rsi,%fs:disp32: g = curg */
+		else if (j + 4 <= n && p[j] == 0x64 && p[j + 1] == 0x48 && p[j + 2] == 0x89 && p[j + 3] == 0x31)
+			j += 4; /* PIE: mov %rsi,%fs:(%rcx) */
+		if ((l2 = gm_stack_mem_op(p, n, j, 0x48, 0x8b, 7, 6, &sp)) &&     /* mov sp(%rsi),%rdi */
+		    (l3 = gm_stack_mem_op(p, n, j + l2, 0x48, 0x8b, 3, 6, &pc)) && /* mov pc(%rsi),%rbx */
+		    gm_stack_bytes(p, n, j + l2 + l3, gm_mov_rbx_m8rdi, sizeof gm_mov_rbx_m8rdi))
+			d->m_curg = curg, d->cb_sched_sp = sp, d->cb_sched_pc = pc;
+	}
+	return d->m_curg >= 0 ? 0 : -1;
+}
+
+/* An offset of a pointer field in g or m: 8-aligned, inside the first 1 KiB. */
+static bool gm_stack_plausible(int32_t off)
+{
+	return off >= 0 && off < 1024 && off % 8 == 0;
+}
+
+int gm_stack_layout_from_decoded(const struct gm_stack_decoded *d, struct gm_stack_layout *out)
+{
+	const int32_t offs[] = { d->g_m, d->m_gsignal, d->m_g0, d->g_stack_hi, d->g_sched_pc,
+				 d->g_sched_sp, d->g_sched_bp, d->m_curg };
+	for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++)
+		if (!gm_stack_plausible(offs[i]))
+			return -1;
+	if (d->g_stack_hi < 8 || d->cb_sched_sp != d->g_sched_sp || d->cb_sched_pc != d->g_sched_pc ||
+	    d->g_sched_pc != d->g_sched_sp + 8 || d->g_sched_bp <= d->g_sched_pc ||
+	    d->g_sched_sp < d->g_m + 8 || d->m_curg == d->m_g0 || d->m_curg == d->m_gsignal ||
+	    d->m_gsignal == d->m_g0)
+		return -1;
+	out->g_stack_hi = (uint32_t)d->g_stack_hi;
+	out->g_stack_lo = (uint32_t)d->g_stack_hi - 8; /* type stack struct { lo, hi uintptr } */
+	out->g_m = (uint32_t)d->g_m;
+	out->g_sched_sp = (uint32_t)d->g_sched_sp;
+	out->g_sched_bp = (uint32_t)d->g_sched_bp;
+	out->m_g0 = (uint32_t)d->m_g0;
+	out->m_gsignal = (uint32_t)d->m_gsignal;
+	out->m_curg = (uint32_t)d->m_curg;
+	return 0;
+}
+
+/* Decode the layout of this executable's runtime (its code, in memory), compare it with the
+ * table row of its version, and settle gm_stack_cfg. */
+static void gm_stack_layout_init(void)
+{
+	struct gm_stack_decoded d;
+	struct gm_stack_layout dec, tab;
+	uintptr_t lo, hi, cb_lo, cb_hi;
+	const char *fail = "runtime.asmcgocall not found";
+	gm_stack_decoded_init(&d);
+	if (gm_gosyms_func("runtime.asmcgocall", &lo, &hi) == 0) {
+		fail = "runtime.asmcgocall not understood";
+		if (gm_stack_decode_asmcgocall((const uint8_t *)lo, hi - lo, &d) == 0) {
+			int32_t rel;
+			memcpy(&rel, (const uint8_t *)lo + d.call_off + 1, 4);
+			uintptr_t gs = lo + (uintptr_t)d.call_off + 5 + (uintptr_t)(intptr_t)rel;
+			fail = "gosave_systemstack_switch not understood";
+			/* it is 0x27-0x2f bytes long; read no further than the Go text */
+			if (gm_gosyms_in_go_text(gs) && gm_gosyms_in_go_text(gs + 63) &&
+			    gm_stack_decode_gosave((const uint8_t *)gs, 64, &d) == 0) {
+				fail = "runtime.cgocallback not found or not understood";
+				if (gm_gosyms_func("runtime.cgocallback", &cb_lo, &cb_hi) == 0 &&
+				    gm_stack_decode_cgocallback((const uint8_t *)cb_lo, cb_hi - cb_lo, &d) == 0)
+					fail = "decoded offsets inconsistent";
 			}
 		}
 	}
-	__atomic_store_n(&gm_stack_g_off_known, 1, __ATOMIC_RELEASE);
+	int minor = gm_gosyms_minor();
+	bool have_tab = gm_stack_layout_for_minor(minor, &tab) == 0;
+	if (d.tls)
+		gm_stack_cfg.g_off = (long)d.tls;
+	if (gm_stack_layout_from_decoded(&d, &dec) == 0) {
+		gm_stack_cfg.lay = dec, gm_stack_cfg.src = GM_STACK_LAYOUT_DECODED, gm_stack_cfg.hop_ok = true;
+		snprintf(gm_stack_cfg.desc, sizeof gm_stack_cfg.desc,
+			 "decoded: g.m %#x g.sched.sp %#x g.sched.bp %#x m.g0 %#x m.gsignal %#x m.curg %#x%s",
+			 dec.g_m, dec.g_sched_sp, dec.g_sched_bp, dec.m_g0, dec.m_gsignal, dec.m_curg,
+			 !have_tab ? " (version not in the table)"
+			 : memcmp(&dec, &tab, sizeof dec) ? " (differs from the table)" : "");
+	} else if (have_tab) {
+		gm_stack_cfg.lay = tab, gm_stack_cfg.src = GM_STACK_LAYOUT_TABLE, gm_stack_cfg.hop_ok = true;
+		snprintf(gm_stack_cfg.desc, sizeof gm_stack_cfg.desc, "table go1.%d (decoding: %s)", minor, fail);
+	} else {
+		gm_stack_cfg.src = GM_STACK_LAYOUT_NONE, gm_stack_cfg.hop_ok = false;
+		snprintf(gm_stack_cfg.desc, sizeof gm_stack_cfg.desc,
+			 "none: no hop to goroutines (decoding: %s; go1.%d not in the table)", fail, minor);
+	}
+	/* g's TLS slot, also where asmcgocall could not be read: runtime.systemstack's
+	 * mov %fs:disp32,%r64 (64 48 8b <modrm 04|0c|..> 25 disp32) */
+	if (!d.tls && gm_gosyms_func("runtime.systemstack", &lo, &hi) == 0) {
+		const uint8_t *p = (const uint8_t *)lo;
+		for (uintptr_t i = 0; i + 9 <= hi - lo && i < 48; i++)
+			if (p[i] == 0x64 && (p[i + 1] & 0xf8) == 0x48 && p[i + 2] == 0x8b &&
+			    (p[i + 3] & 0xc7) == 0x04 && p[i + 4] == 0x25) {
+				int32_t v;
+				memcpy(&v, p + i + 5, 4);
+				gm_stack_cfg.g_off = v;
+				break;
+			}
+	}
+	/* the functions that switch from a goroutine to g0: a return pc into one of them, on g0,
+	 * is where the walk must hop */
+	static const char *const sw[] = { "runtime.systemstack", "runtime.asmcgocall", "runtime.asmcgocall_landingpad" };
+	gm_stack_cfg.nsw = 0;
+	for (size_t k = 0; k < 3; k++)
+		if (gm_gosyms_func(sw[k], &lo, &hi) == 0) {
+			gm_stack_cfg.sw_lo[gm_stack_cfg.nsw] = lo;
+			gm_stack_cfg.sw_hi[gm_stack_cfg.nsw++] = hi;
+		}
+	__atomic_store_n(&gm_stack_cfg_known, 1, __ATOMIC_RELEASE);
+}
+
+/* Whether pc lies in one of the functions that switch to g0 (systemstack, asmcgocall). */
+static inline bool gm_stack_in_switch(uintptr_t pc)
+{
+	for (int k = 0; k < gm_stack_cfg.nsw; k++)
+		if (pc >= gm_stack_cfg.sw_lo[k] && pc < gm_stack_cfg.sw_hi[k])
+			return true;
+	return false;
+}
+
+static inline void gm_stack_cfg_ready(void)
+{
+	if (__builtin_expect(!__atomic_load_n(&gm_stack_cfg_known, __ATOMIC_ACQUIRE), 0))
+		gm_stack_layout_init();
 }
 
 #ifdef GM_STACK_TESTING
-/* Unit tests (tests/unit/test_stack.c) lay out g, m and stacks in plain memory. */
+/* Unit tests (tests/unit/test_stack.c) lay out g, m and stacks in plain memory, with the
+ * layout of their choice (hop_ok 0: none trusted). */
 uintptr_t gm_stack_test_g;
 static inline uintptr_t gm_stack_load_g(void) { return gm_stack_test_g; }
+void gm_stack_test_set_layout(const struct gm_stack_layout *lay, int hop_ok);
+void gm_stack_test_set_switch(uintptr_t lo, uintptr_t hi);
+void gm_stack_test_set_switch(uintptr_t lo, uintptr_t hi)
+{
+	gm_stack_cfg.sw_lo[0] = lo, gm_stack_cfg.sw_hi[0] = hi;
+	gm_stack_cfg.nsw = lo < hi;
+}
+void gm_stack_test_set_layout(const struct gm_stack_layout *lay, int hop_ok)
+{
+	gm_stack_cfg.lay = *lay;
+	gm_stack_cfg.hop_ok = hop_ok != 0;
+	gm_stack_cfg.src = hop_ok ? GM_STACK_LAYOUT_TABLE : GM_STACK_LAYOUT_NONE;
+	gm_stack_cfg_known = 1;
+	gm_stack_hop_fails = 0;
+	gm_stack_hop_first = 0;
+}
 #else
 static inline uintptr_t gm_stack_load_g(void)
 {
 	uintptr_t g;
-	__asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(gm_stack_g_off));
+	__asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(gm_stack_cfg.g_off));
 	return g;
 }
 #endif
@@ -102,40 +416,71 @@ struct gm_stack_goctx {
 	struct gm_stack_range curg; /* the goroutine's stack, if any */
 	uintptr_t sched_sp;         /* curg.sched.sp at the time of the walk (0: none) */
 	uintptr_t sched_bp;         /* curg.sched.bp */
-	bool have_curg;             /* curg known and distinct from g0 */
+	bool have_curg;             /* curg known, distinct from g0, and it validated */
+	int curg_fail;              /* enum gm_stack_hop_fail: why not have_curg */
 };
 
-/* Read the runtime's view of this thread. sp: the walk's starting sp (g0 reads stay above). */
+/* Read the runtime's view of this thread. sp: the walk's starting sp (g0 reads stay above).
+ * curg is read only with a trusted layout, and kept only if curg.m is this m and its stack
+ * bounds are sane. */
 static bool gm_stack_goctx(struct gm_stack_goctx *c, uintptr_t sp)
 {
 	memset(c, 0, sizeof *c);
-	if (__builtin_expect(!__atomic_load_n(&gm_stack_g_off_known, __ATOMIC_ACQUIRE), 0))
-		gm_stack_tls_offset();
+	gm_stack_cfg_ready();
+	const struct gm_stack_layout *L = &gm_stack_cfg.lay;
 	uintptr_t g = gm_stack_load_g();
 	if (!g || (g & 7))
 		return false;
-	uintptr_t m = gm_stack_word(g + GM_G_M);
+	uintptr_t m = gm_stack_word(g + L->g_m);
 	if (!m || (m & 7))
 		return false;
-	uintptr_t g0 = gm_stack_word(m + GM_M_G0);
-	uintptr_t curg = gm_stack_word(m + GM_M_CURG);
+	uintptr_t g0 = gm_stack_word(m + L->m_g0);
 	if (g0 && !(g0 & 7)) {
-		c->g0.lo = gm_stack_word(g0 + GM_G_STACK_LO);
-		c->g0.hi = gm_stack_word(g0 + GM_G_STACK_HI);
+		c->g0.lo = gm_stack_word(g0 + L->g_stack_lo);
+		c->g0.hi = gm_stack_word(g0 + L->g_stack_hi);
 		if (sp > c->g0.lo && sp < c->g0.hi)
 			c->g0.lo = sp; /* never below the live part of the system stack */
 	}
-	if (curg && !(curg & 7) && curg != g0) {
-		c->curg.lo = gm_stack_word(curg + GM_G_STACK_LO);
-		c->curg.hi = gm_stack_word(curg + GM_G_STACK_HI);
-		c->sched_sp = gm_stack_word(curg + GM_G_SCHED_SP);
-		c->sched_bp = gm_stack_word(curg + GM_G_SCHED_BP);
-		c->have_curg = c->curg.lo < c->curg.hi;
+	if (!gm_stack_cfg.hop_ok) {
+		c->curg_fail = GM_HOP_NO_LAYOUT;
+		return true;
 	}
+	uintptr_t curg = gm_stack_word(m + L->m_curg);
+	if (!curg || (curg & 7) || curg == g0) {
+		c->curg_fail = GM_HOP_NO_CURG;
+		return true;
+	}
+	if (gm_stack_word(curg + L->g_m) != m) {
+		c->curg_fail = GM_HOP_CURG_M;
+		return true;
+	}
+	c->curg.lo = gm_stack_word(curg + L->g_stack_lo);
+	c->curg.hi = gm_stack_word(curg + L->g_stack_hi);
+	if (c->curg.lo >= c->curg.hi || c->curg.hi - c->curg.lo > ((uintptr_t)1 << 30)) {
+		c->curg.lo = c->curg.hi = 0;
+		c->curg_fail = GM_HOP_CURG_STACK;
+		return true;
+	}
+	c->sched_sp = gm_stack_word(curg + L->g_sched_sp);
+	c->sched_bp = gm_stack_word(curg + L->g_sched_bp);
+	c->have_curg = true;
 	return true;
 }
 
 /* ---- the Go frame-pointer walk ------------------------------------------------------------ */
+
+/* Whether the walk, on g0 at frame pointer bp (which leaves g0's stack), may continue on the
+ * goroutine that switched to g0: GM_HOP_OK, or why not. */
+static int gm_stack_hop_check(const struct gm_stack_goctx *c, uintptr_t bp)
+{
+	if (!c->have_curg)
+		return c->curg_fail ? c->curg_fail : GM_HOP_NO_CURG;
+	if (!(c->sched_sp >= c->curg.lo && c->sched_sp < c->curg.hi))
+		return GM_HOP_SCHED_SP;
+	if (bp != c->sched_bp || !gm_stack_in(&c->curg, bp, 16))
+		return GM_HOP_SCHED_BP;
+	return GM_HOP_OK;
+}
 
 /* Append the Go frames above (pc's frame, bp). `leaf_sp`: nonzero when pc is a frameless
  * function stopped at a syscall, whose return pc is at [leaf_sp]. Returns frames written. */
@@ -164,11 +509,21 @@ static uint32_t gm_stack_walk_go(uint64_t *out, uint32_t max, uintptr_t pc, uint
 	}
 	uintptr_t last = 0; /* frame pointers grow within one stack */
 	while (n < max) {
-		if (cur == &c.g0 && c.have_curg && gm_stack_in(&c.curg, bp, 16)) {
-			/* Leaving the system stack for the goroutine's: a frameless switch (Go 1.19,
-			 * 1.20) hid its caller's pc at *(sched.sp). */
-			if (bp == c.sched_bp && c.sched_sp != c.sched_bp &&
-			    gm_stack_in(&c.curg, c.sched_sp, 8)) {
+		/* The chain leaves the system stack at a switch (the last pc is in systemstack or
+		 * asmcgocall; without their addresses: bp is in curg's stack): the goroutine that
+		 * switched saved its sp/bp in curg.sched. Hop only if that state validates; else the
+		 * stack ends here (the reader marks it truncated). Leaving g0 elsewhere (above
+		 * mstart, whose g0 bounds end near its frame) just ends the walk. */
+		bool at_switch = gm_stack_cfg.nsw ? gm_stack_in_switch((uintptr_t)out[n - 1])
+						  : c.have_curg && gm_stack_in(&c.curg, bp, 16);
+		if (cur == &c.g0 && bp && !gm_stack_in(&c.g0, bp, 16) && at_switch) {
+			int why = gm_stack_hop_check(&c, bp);
+			if (why != GM_HOP_OK) {
+				gm_stack_hop_failed(why);
+				break;
+			}
+			/* A frameless switch (Go 1.19, 1.20) hid its caller's pc at *(sched.sp). */
+			if (c.sched_sp != c.sched_bp && gm_stack_in(&c.curg, c.sched_sp, 8)) {
 				uintptr_t ret = gm_stack_word(c.sched_sp);
 				if (gm_gosyms_in_go_text(ret))
 					out[n++] = ret;
@@ -251,6 +606,7 @@ void gm_stack_init(void)
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	if (!gm_gosyms_text_hi)
 		return; /* not Go: libunwind's fast path serves every thread */
+	gm_stack_layout_init(); /* the g/m offsets, before the program has threads */
 	void *h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!h)
 		return;
@@ -329,8 +685,7 @@ static inline bool gm_stack_on_go_thread(void)
 {
 	if (!gm_gosyms_text_hi)
 		return false; /* not a Go executable: the TLS slot is not Go's */
-	if (__builtin_expect(!__atomic_load_n(&gm_stack_g_off_known, __ATOMIC_ACQUIRE), 0))
-		gm_stack_tls_offset();
+	gm_stack_cfg_ready();
 	return gm_stack_load_g() != 0;
 }
 

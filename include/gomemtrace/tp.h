@@ -42,6 +42,9 @@ struct gm_tp_proc_info {
 	uint64_t sample_big;         /* GOMEMTRACE_SAMPLE_BIG: always recorded from this size on */
 	uint64_t sample_dropped;     /* sampled allocations lost to a full block set */
 	uint32_t batch;              /* GOMEMTRACE_BATCH (0: no batches) */
+	const char *stack_layout;    /* how the stack walk knows the runtime's g/m offsets */
+	uint64_t stack_hop_failures; /* g0 -> goroutine hops refused so far (state did not validate) */
+	const char *stack_hop_reason; /* the first refusal's reason, "" if none */
 };
 struct gm_tp_sample {
 	uint64_t seq; /* sample number, from 0 */
@@ -237,7 +240,15 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, proc_info,
 		lttng_ust_field_integer(uint64_t, sample_big, p->sample_big)
 		lttng_ust_field_integer(uint64_t, sample_dropped, p->sample_dropped)
 		/* GOMEMTRACE_BATCH: records per gomemtrace:alloc_batch (0: no batches, one event a call) */
-		lttng_ust_field_integer(uint32_t, batch, p->batch)))
+		lttng_ust_field_integer(uint32_t, batch, p->batch)
+		/* The stack walk's view of the Go runtime (preload/stack.c): how it knows the g/m
+		 * field offsets ("decoded: ...", "table go1.25 (...)", "none: ..."; "" if not Go),
+		 * how many hops from the system stack to a goroutine it refused because the
+		 * runtime's state did not validate (those stacks end at the switch), and why the
+		 * first was refused. */
+		lttng_ust_field_string(stack_layout, p->stack_layout)
+		lttng_ust_field_integer(uint64_t, stack_hop_failures, p->stack_hop_failures)
+		lttng_ust_field_string(stack_hop_reason, p->stack_hop_reason)))
 /* The Go trap changed state (armed, refused, disarmed); `sites` = patched syscall sites. */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, trap_status,
 	LTTNG_UST_TP_ARGS(uint8_t, state, uint32_t, sites, const char *, reason),

@@ -37,6 +37,7 @@ for v in $GM_GO_VERSIONS; do
 		bin="$GM_SCRATCH/stack-$v-$kind"
 		flags=(); [ $kind = stripped ] && flags=(-ldflags='-s -w')
 		gm_go_build "$v" "$src" "$bin" "${flags[@]}"
+		# (the program turns the GC off until its FreeOSMemory: tests/data/stack/main.go)
 		gm_trace "$GM_SCRATCH/t-$v-$kind" -- "$bin" >"$GM_SCRATCH/out" || gm_fail "Go $v $kind: exit $?"
 		grep -q '^ok$' "$GM_SCRATCH/out" || gm_fail "Go $v $kind: unexpected output"
 		gm_events "$GM_SCRATCH/t-$v-$kind" | grep "procname = \"stack-$v" >"$GM_SCRATCH/ev" || true

@@ -1,7 +1,11 @@
 /* test_gopclntab.c: common/gopclntab on real Go executables of every Go of GM_GO_VERSIONS
- * (cgo, cgo stripped, static, static stripped, PIE). Oracles: `go tool addr2line` of the same
- * toolchain, the ELF .symtab of the unstripped builds, the program's own source (line of
- * func main) and the known instruction bytes of runtime.madvise. */
+ * (cgo, cgo stripped, cgo PIE, static, static stripped, PIE). Oracles: `go tool addr2line` of
+ * the same toolchain, the ELF .symtab of the unstripped builds, the program's own source (line
+ * of func main) and the known instruction bytes of runtime.madvise. The text base: the
+ * header's textStart (Go 1.18-1.25) must equal moduledata.text; where the header holds 0 (Go
+ * 1.26+) moduledata.text must equal the runtime.text symbol, also found without section
+ * headers, without symbols and, in a PIE, from the relocations alone; a moduledata that does
+ * not describe the table is refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,19 +19,24 @@
 #include "common/gopclntab.h"
 #include "tests/unit/test_gosyms_fixtures.h"
 
-static const char *const gm_t_kinds[] = {"cgo", "cgo-strip", "static", "static-strip", "pie"};
-#define GM_T_NKINDS 5
+static const char *const gm_t_kinds[] = {"cgo", "cgo-strip", "cgo-pie", "static", "static-strip", "pie"};
+#define GM_T_NKINDS 6
 
 /* ---- helpers ---- */
 
-/* Open exe and its .gopclntab (found by section name). */
+/* Open exe and its .gopclntab (found by section name; an externally linked PIE of Go
+ * 1.19-1.25 has none, the table is inside .data.rel.ro: found by scanning), with its text base. */
 static void gm_t_open(const char *exe, struct gm_elf_image *img, struct gm_pclntab *t)
 {
 	assert_int_equal(gm_elf_open(img, exe), 0);
 	struct gm_elf_section s;
-	if (gm_elf_section(img, ".gopclntab", &s) != 0)
-		assert_int_equal(gm_elf_section(img, ".data.rel.ro.gopclntab", &s), 0);
+	if (gm_elf_section(img, ".gopclntab", &s) != 0 && gm_elf_section(img, ".data.rel.ro.gopclntab", &s) != 0) {
+		assert_non_null(strstr(exe, "cgo-pie"));
+		assert_int_equal(gm_pclntab_from_elf(img, t), 0);
+		return;
+	}
 	assert_int_equal(gm_pclntab_init(t, s.data, s.size), 0);
+	assert_int_equal(gm_pclntab_text_from_elf(img, t), 0);
 }
 
 /* Go minor of "1.19". */
@@ -139,9 +148,9 @@ static void test_main(void **state)
 /* Every Go function symbol of the unstripped builds resolves by pc to itself. */
 static void test_symtab_agrees(void **state)
 {
-	const char *kinds[3] = {"cgo", "static", "pie"};
+	const char *kinds[4] = {"cgo", "cgo-pie", "static", "pie"};
 	for (int i = 0; i < gm_fx_nvers; i++)
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 4; k++) {
 			struct gm_elf_image img;
 			struct gm_pclntab t;
 			gm_t_open(gm_fx_path(gm_fx_vers[i], kinds[k]), &img, &t);
@@ -227,7 +236,11 @@ static void test_scan(void **state)
 					found = 1;
 					assert_int_equal(d + off - copy, t.data - img.data);
 					assert_int_equal(s.nfunc, t.nfunc);
+					/* the text base without section headers (nor symbols) */
+					assert_int_equal(gm_pclntab_text_from_elf(&bare, &s), 0);
 					assert_int_equal(s.text_start, t.text_start);
+					assert_int_equal(s.text_src, t.text_src == GM_PCLN_TEXT_HEADER ? GM_PCLN_TEXT_HEADER
+												   : GM_PCLN_TEXT_MD_SCAN);
 				}
 			}
 			assert_true(found);
@@ -288,6 +301,161 @@ static void test_truncated_table(void **state)
 	gm_elf_close(&img);
 }
 
+/* ---- the text base ---- */
+
+/* The raw textStart word of the table's header (the 4th word, Go 1.18+). */
+static uint64_t gm_t_raw_text_start(const struct gm_pclntab *t)
+{
+	uint64_t v;
+	memcpy(&v, t->data + 8 + 2 * 8, 8);
+	return v;
+}
+
+/* Go 1.18-1.25: header textStart == moduledata.text; 1.26+: the header holds 0 and the base
+ * is moduledata.text from .go.module, equal to the runtime.text symbol (unstripped) or to the
+ * unstripped twin's (stripped). Every kind: the first function starts at or after the base. */
+static void test_text_base(void **state)
+{
+	for (int i = 0; i < gm_fx_nvers; i++)
+		for (int k = 0; k < GM_T_NKINDS; k++) {
+			struct gm_elf_image img;
+			struct gm_pclntab t;
+			const char *kind = gm_t_kinds[k];
+			gm_t_open(gm_fx_path(gm_fx_vers[i], kind), &img, &t);
+			uint64_t raw = gm_t_raw_text_start(&t), md, text;
+			int src;
+			assert_int_equal(gm_pclntab_moduledata(&img, &t, &md, &text, &src), 0);
+			assert_int_equal(text, t.text_start);
+			struct gm_elf_section s;
+			if (gm_t_minor(gm_fx_vers[i]) >= 26) {
+				assert_int_equal(raw, 0);
+				assert_int_equal(t.text_src, GM_PCLN_TEXT_GO_MODULE);
+				assert_int_equal(gm_elf_section(&img, ".go.module", &s), 0);
+				assert_int_equal(md, s.addr);
+			} else {
+				assert_int_equal(raw, t.text_start);
+				assert_int_equal(t.text_src, GM_PCLN_TEXT_HEADER);
+				assert_true(src == GM_PCLN_TEXT_MD_SYMBOL || src == GM_PCLN_TEXT_MD_SCAN);
+			}
+			struct gm_elf_sym sym;
+			if (strstr(kind, "strip")) {
+				assert_int_not_equal(gm_elf_symbol(&img, "runtime.text", &sym), 0);
+				struct gm_elf_image twin;
+				struct gm_pclntab tt;
+				char plain[32];
+				snprintf(plain, sizeof plain, "%.*s", (int)(strstr(kind, "-strip") - kind), kind);
+				gm_t_open(gm_fx_path(gm_fx_vers[i], plain), &twin, &tt);
+				assert_int_equal(tt.text_start, t.text_start);
+				gm_elf_close(&twin);
+			} else {
+				assert_int_equal(gm_elf_symbol(&img, "runtime.text", &sym), 0);
+				assert_int_equal(sym.value, t.text_start);
+			}
+			struct gm_pclntab_func f0;
+			assert_int_equal(gm_pclntab_func_at(&t, 0, &f0), 0);
+			assert_true(f0.entry >= t.text_start && f0.entry < t.text_start + 4096);
+			gm_elf_close(&img);
+		}
+}
+
+/* A copy of exe without section headers (hence without symbols). */
+static uint8_t *gm_t_bare_copy(const struct gm_elf_image *img, struct gm_elf_image *bare)
+{
+	uint8_t *copy = malloc(img->size);
+	assert_non_null(copy);
+	memcpy(copy, img->data, img->size);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)copy;
+	eh->e_shoff = 0, eh->e_shnum = 0, eh->e_shstrndx = 0;
+	assert_int_equal(gm_elf_from_memory(bare, copy, img->size), 0);
+	return copy;
+}
+
+/* A PIE whose file holds 0 where dynamic relocations apply (as lld writes it by default):
+ * without section headers the moduledata is found through its relocations. */
+static void test_text_base_relocs_only(void **state)
+{
+	const char *kinds[2] = {"pie", "cgo-pie"};
+	for (int i = 0; i < gm_fx_nvers; i++)
+		for (int k = 0; k < 2; k++) {
+			struct gm_elf_image img, bare;
+			struct gm_pclntab t, b;
+			gm_t_open(gm_fx_path(gm_fx_vers[i], kinds[k]), &img, &t);
+			uint64_t md, text;
+			int src;
+			assert_int_equal(gm_pclntab_moduledata(&img, &t, &md, &text, &src), 0);
+			uint8_t *copy = gm_t_bare_copy(&img, &bare);
+			size_t n, zeroed = 0;
+			const Elf64_Rela *r = gm_elf_dyn_rela(&bare, &n);
+			assert_non_null(r);
+			for (size_t j = 0; j < n; j++) {
+				if (ELF64_R_TYPE(r[j].r_info) != R_X86_64_RELATIVE)
+					continue;
+				uint64_t off = (uint64_t)(gm_elf_vaddr_data(&bare, r[j].r_offset, 8, NULL) - copy);
+				if (r[j].r_offset >= md && r[j].r_offset < md + 24 * 8) {
+					memset(copy + off, 0, 8);
+					zeroed++;
+				}
+			}
+			assert_true(zeroed >= 10); /* the pointers among the first 24 words */
+			assert_int_equal(gm_pclntab_from_elf(&bare, &b), 0);
+			assert_int_equal(b.text_start, t.text_start);
+			if (t.text_src != GM_PCLN_TEXT_HEADER)
+				assert_int_equal(b.text_src, GM_PCLN_TEXT_MD_SCAN);
+			uint64_t md2;
+			assert_int_equal(gm_pclntab_moduledata(&bare, &b, &md2, &text, &src), 0);
+			assert_int_equal(md2, md);
+			assert_int_equal(src, GM_PCLN_TEXT_MD_SCAN);
+			free(copy);
+			gm_elf_close(&img);
+		}
+}
+
+/* A moduledata that does not describe the table is refused: the runtime.text symbol serves
+ * when there is one; without it the table is refused rather than taken with base 0. */
+static void test_text_base_refused(void **state)
+{
+	for (int i = 0; i < gm_fx_nvers; i++) {
+		if (gm_t_minor(gm_fx_vers[i]) < 26)
+			continue;
+		const char *kinds[2] = {"cgo", "cgo-strip"};
+		for (int k = 0; k < 2; k++) {
+			struct gm_elf_image img, cimg;
+			struct gm_pclntab t, c;
+			gm_t_open(gm_fx_path(gm_fx_vers[i], kinds[k]), &img, &t);
+			uint64_t md, text;
+			int src;
+			assert_int_equal(gm_pclntab_moduledata(&img, &t, &md, &text, &src), 0);
+			uint8_t *copy = malloc(img.size);
+			assert_non_null(copy);
+			memcpy(copy, img.data, img.size);
+			assert_int_equal(gm_elf_from_memory(&cimg, copy, img.size), 0);
+			uint8_t *w = (uint8_t *)gm_elf_vaddr_data(&cimg, md + 17 * 8, 8, NULL); /* ftab.len */
+			assert_non_null(w);
+			uint64_t v;
+			memcpy(&v, w, 8);
+			assert_int_equal(v, t.nfunc + 1);
+			v++;
+			memcpy(w, &v, 8);
+			int r = gm_pclntab_from_elf(&cimg, &c);
+			if (k == 0) {
+				assert_int_equal(r, 0);
+				assert_int_equal(c.text_src, GM_PCLN_TEXT_SYMBOL);
+				assert_int_equal(c.text_start, t.text_start);
+			} else {
+				assert_int_equal(r, -1);
+				struct gm_elf_section s;
+				if (gm_elf_section(&cimg, ".gopclntab", &s) == 0) {
+					assert_int_equal(gm_pclntab_init(&c, s.data, s.size), 0);
+					assert_int_equal(gm_pclntab_text_from_elf(&cimg, &c), -1);
+					assert_int_equal(c.text_src, GM_PCLN_TEXT_UNKNOWN);
+				}
+			}
+			free(copy);
+			gm_elf_close(&img);
+		}
+	}
+}
+
 static int gm_t_setup(void **state)
 {
 	return gm_fx_setup();
@@ -299,6 +467,8 @@ int main(void)
 		cmocka_unit_test(test_madvise),         cmocka_unit_test(test_main),
 		cmocka_unit_test(test_symtab_agrees),   cmocka_unit_test(test_stripped_agrees),
 		cmocka_unit_test(test_scan),            cmocka_unit_test(test_truncated_table),
+		cmocka_unit_test(test_text_base),       cmocka_unit_test(test_text_base_relocs_only),
+		cmocka_unit_test(test_text_base_refused),
 	};
 	return cmocka_run_group_tests(tests, gm_t_setup, NULL);
 }

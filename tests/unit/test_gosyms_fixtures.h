@@ -52,7 +52,8 @@ static inline int gm_fx_setup(void)
 	return 0;
 }
 
-/* Path of program `kind` (cgo, cgo-strip, static, static-strip, pie) of version v. */
+/* Path of program `kind` (cgo, cgo-strip, cgo-pie (externally linked), static, static-strip,
+ * pie (pure Go, internally linked)) of version v. */
 static inline const char *gm_fx_path(const char *v, const char *kind)
 {
 	static char p[2200];

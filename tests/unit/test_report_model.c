@@ -3,7 +3,10 @@
  * allocation, frees of unknown pointers, mappings (MAP_FIXED replacement, partial munmap,
  * mremap), samples -> final figures and findings, lost events -> approximate, live direct C
  * mappings as leak suspects, MADV_FREE'd Go heap still in LazyFree as scavenger retention;
- * batched records of two threads delivered out of time order, put back in order by flushes. */
+ * batched records of two threads delivered out of time order, put back in order by flushes;
+ * stacks of a real cgo program (the gosyms test program of the newest Go of GM_GO_VERSIONS,
+ * built at test time) that end at runtime.asmcgocall: kept as leak suspects, marked truncated,
+ * with warnings, while complete and runtime-only stacks are classified as before. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +15,12 @@
 
 #include <cmocka.h>
 
+#include "common/elf_image.h"
+#include "common/gopclntab.h"
 #include "gomemtrace/schema.h"
 #include "tools/report/model.h"
+#include "tools/report/output.h"
+#include "tests/unit/test_gosyms_fixtures.h"
 
 /* ---- helpers ---- */
 static struct gm_rep_model M;
@@ -561,6 +568,108 @@ static void test_exit_sample_is_final(void **state)
 	assert_int_equal(p->res.go_heap_in_use, 12 << 20);
 	assert_int_equal(p->res.go_heap_free_retained, 2 << 20);
 	assert_int_equal(p->nsamples, 4);
+
+/* ---- stacks of a real program: truncated at the cgo boundary ---- */
+
+/* A return address inside Go function `name` of t (entry + 1: looked up at entry). */
+static uint64_t go_ret(const struct gm_pclntab *t, const char *name)
+{
+	struct gm_pclntab_func f;
+	assert_int_equal(gm_pclntab_find_name(t, name, &f), 0);
+	return f.entry + 1;
+}
+
+/* A C.malloc stack that ends at runtime.asmcgocall (the tracer could not hop to the goroutine:
+ * Go 1.25 with the old offsets) is a suspect, marked truncated, with a warning; the complete
+ * one is a suspect, not truncated; the runtime's own (thread creation ending at mstart or at
+ * systemstack) are still not suspects. */
+static void test_truncated_stacks(void **state)
+{
+	(void)state;
+	assert_int_equal(gm_fx_setup(), 0);
+	const char *exe = gm_fx_path(gm_fx_vers[gm_fx_nvers - 1], "cgo");
+	struct gm_elf_image img;
+	struct gm_pclntab t;
+	assert_int_equal(gm_elf_open(&img, exe), 0);
+	assert_int_equal(gm_pclntab_from_elf(&img, &t), 0);
+	uint64_t lo = UINT64_MAX, hi = 0, cfun = 0;
+	for (size_t i = 0; i < img.phnum; i++)
+		if (img.ph[i].p_type == PT_LOAD) {
+			lo = img.ph[i].p_vaddr < lo ? img.ph[i].p_vaddr : lo;
+			hi = img.ph[i].p_vaddr + img.ph[i].p_memsz > hi ? img.ph[i].p_vaddr + img.ph[i].p_memsz : hi;
+		}
+	for (size_t i = 1; i < img.symtab.count && !cfun; i++) /* cgo's C wrapper of gm_add */
+		if (ELF64_ST_TYPE(img.symtab.syms[i].st_info) == STT_FUNC &&
+		    strstr(img.symtab.strtab + img.symtab.syms[i].st_name, "_Cfunc_gm_add") &&
+		    strncmp(img.symtab.strtab + img.symtab.syms[i].st_name, "main.", 5))
+			cfun = img.symtab.syms[i].st_value + 1;
+	assert_true(cfun != 0);
+	struct gm_rep_ev e = ev(GM_EV_SD_BIN_INFO, NULL, 0);
+	e.v[GM_F_BADDR] = (int64_t)lo, e.v[GM_F_MEMSZ] = (int64_t)(hi - lo), e.v[GM_F_IS_PIC] = 0;
+	e.present = 1ULL << GM_F_IS_PIC, e.s[GM_S_PATH] = exe;
+	gm_rep_model_event(&M, &e);
+	uint64_t acg = go_ret(&t, "runtime.asmcgocall");
+	const uint64_t truncated[] = { cfun, acg };
+	const uint64_t full[] = { cfun, acg, go_ret(&t, "runtime.cgocall"), go_ret(&t, "main._Cfunc_gm_add"),
+				  go_ret(&t, "main.work"), go_ret(&t, "main.main"), go_ret(&t, "runtime.main"),
+				  go_ret(&t, "runtime.goexit") };
+	const uint64_t thread[] = { cfun, acg, go_ret(&t, "runtime.newm"), go_ret(&t, "runtime.mstart") };
+	const uint64_t on_g0[] = { cfun, acg, go_ret(&t, "runtime.newm"), go_ret(&t, "runtime.systemstack") };
+	for (uint64_t i = 0; i < 16; i++) {
+		do_malloc(0x1000000 + i * 0x100000, 65536, truncated, 2);
+		do_malloc(0x2000000 + i * 0x100000, 65536, full, 8);
+		do_malloc(0x3000000 + i * 0x100000, 65536, thread, 4);
+		do_malloc(0x4000000 + i * 0x100000, 65536, on_g0, 4);
+	}
+	struct gm_rep_ev pi = ev(GM_EV_PROC_INFO, NULL, 0);
+	pi.s[GM_S_EXE] = exe, pi.s[GM_S_GO_VERSION] = "go1.25.12";
+	pi.s[GM_S_STACK_LAYOUT] = "table go1.25 (decoding: test)";
+	pi.s[GM_S_HOP_REASON] = "m.curg is empty or not a goroutine";
+	pi.v[GM_F_HOP_FAILURES] = 7, pi.present = 1ULL << GM_F_HOP_FAILURES;
+	gm_rep_model_event(&M, &pi);
+	do_sample(100 << 20, 1 << 20, 0);
+	gm_rep_analyze(&M);
+	struct gm_rep_proc *p = M.procs;
+	struct gm_rep_result *r = &p->res;
+	assert_int_equal(r->nsuspects, 2);
+	assert_int_equal(r->suspects_bytes, 2 << 20);
+	assert_int_equal(r->ntruncated, 1);
+	assert_int_equal(r->truncated_bytes, 1 << 20);
+	int seen_t = 0, seen_f = 0;
+	for (int i = 0; i < r->nsuspects; i++) {
+		struct gm_rep_stack *st = &p->stacks[r->suspects[i]];
+		if (st->depth == 2)
+			seen_t = 1, assert_int_equal(st->truncated, 1);
+		else
+			seen_f = 1, assert_int_equal(st->depth, 8), assert_int_equal(st->truncated, 0);
+	}
+	assert_true(seen_t && seen_f);
+	for (uint32_t i = 0; i < p->nstacks; i++)
+		if (p->stacks[i].depth == 4)
+			assert_int_equal(gm_rep_stack_truncated(&M, p, &p->stacks[i]), 0);
+	assert_int_equal(r->nfindings, 1);
+	assert_string_equal(r->findings[0].kind, "cgo_leak");
+	assert_true(warned("1 leak suspect (1.0 MiB) has a stack truncated at the cgo boundary"));
+	assert_true(warned("refused 7 hops from the system stack to a goroutine"));
+	assert_true(warned("m.curg is empty or not a goroutine"));
+	assert_true(warned("table go1.25 (decoding: test)"));
+	/* the text report marks it; JSON says "truncated": true once */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	gm_rep_write_text(o, &M, "t");
+	fclose(o);
+	assert_non_null(strstr(buf, "(truncated: the stack ends at the cgo boundary"));
+	free(buf);
+	o = open_memstream(&buf, &len);
+	gm_rep_write_json(o, &M, "t");
+	fclose(o);
+	char *x = strstr(buf, "\"truncated\": true");
+	assert_non_null(x);
+	assert_null(strstr(x + 1, "\"truncated\": true"));
+	assert_non_null(strstr(buf, "\"truncated\": false"));
+	free(buf);
+	gm_elf_close(&img);
 }
 
 int main(void)
@@ -582,6 +691,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_to_unbatched_stops_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_clock_not_ns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_sample_is_final, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_stacks, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

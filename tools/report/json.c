@@ -51,13 +51,13 @@ static void gm_json_suspect(FILE *o, struct gm_rep_model *m, struct gm_rep_proc 
 	fprintf(o, "{ \"kind\": \"%s\", \"bytes\": %" PRIu64 ", \"bytes_stderr\": %" PRIu64
 		   ", \"allocations\": %" PRIu64 ", \"allocated_total\": %" PRIu64
 		   ", \"allocated_bytes_total\": %" PRIu64 ", \"frees\": %" PRIu64
-		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"growing\": %s, \"frames\": [",
+		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"growing\": %s, \"truncated\": %s, \"frames\": [",
 		gm_rep_suspect_kind(st), gm_rep_suspect_bytes(st, win),
 		gm_rep_suspect_stderr(st, win), gm_rep_suspect_count(st, win),
 		gm_rep_est(st->est_allocs) + (st->map_count ? st->mmaps : 0),
 		gm_rep_est(st->est_alloc_bytes) + (st->map_count ? st->mmap_bytes : 0),
 		frees, gm_json_secs(m, st->first_ts), gm_json_secs(m, st->last_ts),
-		st->grow_ticks >= 2 && st->shrink_ticks == 0 ? "true" : "false");
+		st->grow_ticks >= 2 && st->shrink_ticks == 0 ? "true" : "false", st->truncated == 1 ? "true" : "false");
 	const uint64_t *fr = gm_rep_stack_frames(p, st);
 	static const char *const status[] = { "ok", "no_symbol", "no_module", "missing", "changed" };
 	for (uint32_t k = 0; k < st->depth; k++) {

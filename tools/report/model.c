@@ -65,7 +65,7 @@ void gm_rep_model_init(struct gm_rep_model *m, const struct gm_rep_opts *o)
 
 static void gm_rep_proc_free(struct gm_rep_proc *p)
 {
-	free(p->exe), free(p->go_version), free(p->procname);
+	free(p->exe), free(p->go_version), free(p->procname), free(p->stack_layout), free(p->hop_reason);
 	free(p->blocks), free(p->stacks), free(p->stack_index), free(p->frames);
 	free(p->maps), free(p->chunks), free(p->res.suspects), free(p->ops);
 	gm_modmap_free(p->mods);
@@ -167,7 +167,7 @@ static uint32_t gm_rep_stack_intern(struct gm_rep_model *m, struct gm_rep_proc *
 	p->capstacks = (uint32_t)cap;
 	struct gm_rep_stack *st = &p->stacks[p->nstacks];
 	memset(st, 0, sizeof *st);
-	st->hash = h, st->off = (uint32_t)p->nframes, st->depth = depth, st->cls = -1;
+	st->hash = h, st->off = (uint32_t)p->nframes, st->depth = depth, st->cls = -1, st->truncated = -1;
 	memcpy(p->frames + p->nframes, fr, depth * sizeof *fr);
 	p->nframes += depth;
 	p->stack_index[s] = ++p->nstacks;
@@ -957,6 +957,13 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		p->sample_bytes = (uint64_t)v[GM_F_SAMPLE_BYTES];
 		p->sample_big = (uint64_t)v[GM_F_SAMPLE_BIG];
 		p->trap_state = (int)v[GM_F_TRAP_STATE];
+		/* the tracer's stack walk (traces before these fields have none) */
+		if (ev->s[GM_S_STACK_LAYOUT] && *ev->s[GM_S_STACK_LAYOUT])
+			p->stack_layout = gm_rep_dup(p->stack_layout, ev->s[GM_S_STACK_LAYOUT]);
+		if (ev->s[GM_S_HOP_REASON] && *ev->s[GM_S_HOP_REASON])
+			p->hop_reason = gm_rep_dup(p->hop_reason, ev->s[GM_S_HOP_REASON]);
+		if ((ev->present & (1ULL << GM_F_HOP_FAILURES)) && (uint64_t)v[GM_F_HOP_FAILURES] > p->hop_failures)
+			p->hop_failures = (uint64_t)v[GM_F_HOP_FAILURES];
 		if (v[GM_F_BATCH] > 1)
 			p->batched = 1;
 		if (ev->present & (1ULL << GM_F_PPID)) {
@@ -1056,10 +1063,40 @@ static int gm_rep_has_fn(struct gm_rep_model *m, struct gm_rep_proc *p, const st
 	return 0;
 }
 
-/* Whether every Go frame of the stack is the runtime's (thread creation, cgo callbacks set-up):
- * such C allocations are the runtime's business, not a leak of the program's code. */
-static int gm_rep_runtime_only(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_stack *st)
+int gm_rep_stack_truncated(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_stack *st)
 {
+	/* the cgo boundary (asm_amd64.s): asmcgocall switches from the goroutine to the system
+	 * stack to call C; a walk that stops there did not get back to the goroutine, whose
+	 * frames (the program's cgo call, if it was one) are unknown. A stack that ends at
+	 * runtime.systemstack is not one of these: systemstack runs runtime code only, so the C
+	 * call below it is the runtime's whoever asked for it. */
+	static const char *const sw[] = { "runtime.asmcgocall", "runtime.asmcgocall_landingpad", NULL };
+	if (st->truncated >= 0)
+		return st->truncated;
+	st->truncated = 0;
+	if (!st->depth)
+		return 0;
+	struct gm_sym_result r = gm_rep_symbolize(m, p, gm_rep_stack_frames(p, st)[st->depth - 1]);
+	if (!r.n)
+		return 0;
+	const char *fn = r.frames[r.n - 1].func ? r.frames[r.n - 1].func : ""; /* the outermost */
+	size_t n = strlen(fn);
+	if (n > 5 && !strcmp(fn + n - 5, ".abi0"))
+		n -= 5; /* the ELF symbol of an assembly function (when only .symtab named it) */
+	for (int k = 0; sw[k]; k++)
+		if (strlen(sw[k]) == n && !strncmp(fn, sw[k], n))
+			st->truncated = 1;
+	return st->truncated;
+}
+
+/* Whether every Go frame of the stack is the runtime's (thread creation, cgo callbacks set-up):
+ * such C allocations are the runtime's business, not a leak of the program's code. A stack
+ * truncated at the cgo boundary is not: the program's frames beyond are unknown (a tracer
+ * problem, not a runtime allocation), so it stays a suspect, marked. */
+static int gm_rep_runtime_only(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_stack *st)
+{
+	if (gm_rep_stack_truncated(m, p, st))
+		return 0;
 	int go = 0;
 	const uint64_t *fr = gm_rep_stack_frames(p, st);
 	for (uint32_t i = 0; i < st->depth; i++) {
@@ -1225,6 +1262,40 @@ static void gm_rep_add_finding(struct gm_rep_result *r, const char *kind, uint64
 
 static double gm_rep_mib(int64_t b) { return (double)b / (double)GM_MIB; }
 
+/* Warnings on the tracer's stack walk of p: hops to goroutines it refused (proc_info), and
+ * leak suspects whose stacks end at the cgo boundary. */
+static void gm_rep_warn_stacks(struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	char msg[768];
+	const struct gm_rep_result *r = &p->res;
+	if (p->hop_failures) {
+		snprintf(msg, sizeof msg, "pid %" PRId64 ": the tracer's stack walk refused %" PRIu64 " hop%s from the "
+			 "system stack to a goroutine because the Go runtime's state did not validate (first: %s; g/m "
+			 "layout: %s): those stacks end at the cgo boundary", p->vpid, p->hop_failures,
+			 p->hop_failures == 1 ? "" : "s", p->hop_reason ? p->hop_reason : "?",
+			 p->stack_layout ? p->stack_layout : "?");
+		gm_rep_model_warn(m, msg);
+	}
+	if (r->ntruncated) {
+		snprintf(msg, sizeof msg, "pid %" PRId64 ": %d leak suspect%s (%.1f MiB) ha%s truncated at the cgo "
+			 "boundary: %s at runtime.asmcgocall, the tracer did not reach the goroutine that made the "
+			 "call%s%s; kept as suspects (marked truncated), though the Go code that allocated is unknown",
+			 p->vpid, r->ntruncated, r->ntruncated == 1 ? "" : "s",
+			 (double)r->truncated_bytes / (double)GM_MIB, r->ntruncated == 1 ? "s a stack" : "ve stacks",
+			 r->ntruncated == 1 ? "it ends" : "they end", p->stack_layout ? " (g/m layout: " : "",
+			 p->stack_layout ? p->stack_layout : "");
+		if (p->stack_layout && strlen(msg) + 2 < sizeof msg) {
+			/* close the parenthesis before "; kept" */
+			char *k = strstr(msg, "; kept as");
+			if (k) {
+				memmove(k + 1, k, strlen(k) + 1);
+				*k = ')';
+			}
+		}
+		gm_rep_model_warn(m, msg);
+	}
+}
+
 static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 {
 	struct gm_rep_result *r = &p->res;
@@ -1312,6 +1383,8 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->suspects = calloc(p->nstacks ? p->nstacks : 1, sizeof *r->suspects);
 	r->nsuspects = 0;
 	r->suspects_bytes = 0;
+	r->ntruncated = 0;
+	r->truncated_bytes = 0;
 	double suspects_est = 0, suspects_var = 0;
 	for (uint32_t i = 0; r->suspects && i < p->nstacks; i++) {
 		struct gm_rep_stack *st = &p->stacks[i];
@@ -1331,12 +1404,17 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 			continue;
 		}
 		r->suspects[r->nsuspects++] = i;
+		if (gm_rep_stack_truncated(m, p, st)) {
+			r->ntruncated++;
+			r->truncated_bytes += gm_rep_suspect_bytes(st, win);
+		}
 		suspects_est += (blocks ? (win ? st->est_win_bytes : st->est_live_bytes) : 0) +
 				(double)(win ? st->map_win_bytes : st->map_bytes);
 		suspects_var += blocks ? (win ? st->est_win_var : st->est_live_var) : 0;
 	}
 	r->suspects_bytes = gm_rep_est(suspects_est);
 	r->suspects_stderr = gm_rep_est(sqrt(suspects_var));
+	gm_rep_warn_stacks(m, p);
 	gm_rep_sort_proc = p, gm_rep_sort_win = win;
 	if (r->suspects)
 		qsort(r->suspects, (size_t)r->nsuspects, sizeof *r->suspects, gm_rep_cmp_suspect);

@@ -66,6 +66,8 @@ struct gm_rep_stack {
 	uint64_t map_win_bytes; /* map_bytes of mappings made inside the window */
 	uint64_t map_win_count; /* their number */
 	int8_t cls;             /* classification (enum gm_rep_stack_cls), -1 not yet */
+	int8_t truncated;       /* ends at the cgo boundary without reaching a goroutine's start
+				   (gm_rep_stack_truncated): 1, 0, -1 not yet known */
 };
 
 /* A live mapping made by a traced mmap/mremap. */
@@ -158,6 +160,8 @@ struct gm_rep_result {
 	uint32_t *suspects;                    /* stack indexes, by live bytes */
 	int nsuspects;
 	uint64_t suspects_bytes;               /* live bytes of all suspects */
+	int ntruncated;                        /* suspects whose stack is truncated at the cgo boundary */
+	uint64_t truncated_bytes;              /* their live bytes */
 	uint64_t suspects_stderr;              /* standard error of suspects_bytes (sampled; 0 exact) */
 	uint64_t c_heap_live_stderr;           /* standard error of c_heap_live (sampled; 0 exact) */
 	int approximate;                       /* lost data may distort the figures */
@@ -173,6 +177,9 @@ struct gm_rep_proc {
 	int64_t ppid;                          /* parent pid from proc_info, -1 unknown */
 	int selected;                          /* reported (see gm_rep_analyze), set by the analysis */
 	int trap_state;                        /* enum gm_trap_state, -1 unknown */
+	char *stack_layout;                    /* proc_info.stack_layout: how the tracer knew the g/m offsets */
+	char *hop_reason;                      /* proc_info.stack_hop_reason: the first refused hop's reason */
+	uint64_t hop_failures;                 /* proc_info.stack_hop_failures (the latest) */
 	int exited;                            /* go_exit seen */
 	int32_t exit_status;                   /* its status */
 	uint64_t first_ts, last_ts;            /* first and last event */
@@ -262,6 +269,10 @@ void gm_rep_collect_sym_warnings(struct gm_rep_model *m);
 /* The source frames of recorded stack entry fr (a return address: looked up at fr - 1),
  * inlined ones first, innermost first. */
 struct gm_sym_result gm_rep_symbolize(struct gm_rep_model *m, const struct gm_rep_proc *p, uint64_t fr);
+/* Whether stack st ends at the cgo boundary without reaching a goroutine's start: its
+ * outermost frame is runtime.asmcgocall (or its landing pad), from which the tracer should
+ * have hopped to the goroutine that made the C call (docs/report.md). Cached in st->truncated. */
+int gm_rep_stack_truncated(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_stack *st);
 /* A result figure from a weighted sum (rounded). */
 static inline uint64_t gm_rep_est(double v)
 {

@@ -191,6 +191,9 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		}
 		if (!st->depth)
 			fputs("      (no stack recorded)\n", o);
+		else if (st->truncated == 1)
+			fputs("      (truncated: the stack ends at the cgo boundary, the Go code that called it is unknown; "
+			      "see the warnings)\n", o);
 	}
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # build.sh OUTDIR VERSION...: build the Go test programs of the gosyms unit tests into OUTDIR
-# for each Go minor VERSION (e.g. 1.19): OUTDIR/go$V-{cgo,cgo-strip,static,static-strip,pie}
+# for each Go minor VERSION (e.g. 1.19): OUTDIR/go$V-{cgo,cgo-strip,cgo-pie,static,static-strip,pie}
 # and OUTDIR/go$V.version (the output of `go version`). Idempotent: a program newer than its
 # source is kept; concurrent callers are serialized with flock. Exit 0, or 1 on failure.
 set -eu
@@ -22,6 +22,7 @@ for v in "$@"; do
 	"$go" version > "$out/go$v.version"
 	gobuild "$go" "$src/cgosrc" "$out/go$v-cgo" 1
 	gobuild "$go" "$src/cgosrc" "$out/go$v-cgo-strip" 1 -ldflags=-s\ -w
+	gobuild "$go" "$src/cgosrc" "$out/go$v-cgo-pie" 1 -buildmode=pie
 	gobuild "$go" "$src/gosrc" "$out/go$v-static" 0
 	gobuild "$go" "$src/gosrc" "$out/go$v-static-strip" 0 -ldflags=-s\ -w
 	gobuild "$go" "$src/gosrc" "$out/go$v-pie" 0 -buildmode=pie
