@@ -568,6 +568,7 @@ static void test_exit_sample_is_final(void **state)
 	assert_int_equal(p->res.go_heap_in_use, 12 << 20);
 	assert_int_equal(p->res.go_heap_free_retained, 2 << 20);
 	assert_int_equal(p->nsamples, 4);
+}
 
 /* ---- stacks of a real program: truncated at the cgo boundary ---- */
 
