@@ -19,6 +19,14 @@
 
 /* ---- types ---- */
 
+/* One address range of a DWARF compilation unit (the CU index of a file). */
+struct gm_sym_curange {
+	uint64_t lo;     /* first address (dwfl address, bias applied) */
+	uint64_t hi;     /* one past the last */
+	Dwarf_Die *cu;   /* the CU (libdwfl's, valid as long as the Dwfl) */
+	Dwarf_Addr bias; /* its bias (0: the file is reported at base 0) */
+};
+
 /* One module file (a path with a build id). Reader thread only. */
 struct gm_sym_file {
 	char *path;                        /* path as recorded (the key) */
@@ -33,6 +41,9 @@ struct gm_sym_file {
 	struct gm_pclntab_gofunc gofunc;   /* where the table's funcdata (inline trees) are */
 	Dwfl *dwfl;                        /* libdwfl session on this file alone, or NULL */
 	Dwfl_Module *dwmod;                /* the file's module in dwfl (link addresses, bias 0) */
+	struct gm_sym_curange *cus;        /* CU ranges sorted by lo (built on first need), or NULL */
+	size_t ncus;                       /* their number */
+	bool cus_built;                    /* cus was built (maybe empty) */
 	struct gm_sym_file *next;          /* next file in the list */
 };
 
@@ -241,6 +252,7 @@ static void gm_sym_file_free(struct gm_sym_file *f)
 {
 	if (f->dwfl)
 		dwfl_end(f->dwfl);
+	free(f->cus);
 	gm_elf_close(&f->img);
 	free(f->path);
 	free(f);
@@ -283,18 +295,66 @@ static unsigned gm_sym_from_go(struct gm_sym *s, struct gm_sym_file *f, uint64_t
 	return n;
 }
 
+static int gm_sym_curange_cmp(const void *a, const void *b)
+{
+	const struct gm_sym_curange *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Build f's CU index: every address range of every CU (dwarf_ranges), sorted. */
+static void gm_sym_cus_build(struct gm_sym_file *f)
+{
+	size_t cap = 0;
+	f->cus_built = true;
+	Dwarf_Addr bias;
+	for (Dwarf_Die *cu = NULL; (cu = dwfl_module_nextcu(f->dwmod, cu, &bias)) != NULL;) {
+		Dwarf_Addr base, lo, hi;
+		for (ptrdiff_t o = 0; (o = dwarf_ranges(cu, o, &base, &lo, &hi)) > 0;) {
+			if (hi <= lo)
+				continue;
+			if (f->ncus == cap) {
+				size_t nc = cap ? cap * 2 : 256;
+				struct gm_sym_curange *n = realloc(f->cus, nc * sizeof *n);
+				if (!n)
+					goto done;
+				f->cus = n;
+				cap = nc;
+			}
+			f->cus[f->ncus++] = (struct gm_sym_curange){ lo + bias, hi + bias, cu, bias };
+		}
+	}
+done:
+	if (f->ncus)
+		qsort(f->cus, f->ncus, sizeof *f->cus, gm_sym_curange_cmp);
+}
+
 /* The CU of DWARF holding link address at, checked with dwarf_haspc: libdwfl answers from
  * .debug_aranges, which in an externally linked cgo binary covers the C units only (the Go
  * linker writes none for Go's), and for a Go address it returns a neighbouring C unit
- * (elfutils 0.188). Then every CU is tried. NULL if none. */
+ * (elfutils 0.188). Then the CU index (every CU's ranges) decides. NULL if none. */
 static Dwarf_Die *gm_sym_dwarf_cu(struct gm_sym_file *f, uint64_t at, Dwarf_Addr *bias)
 {
 	Dwarf_Die *cu = dwfl_module_addrdie(f->dwmod, at, bias);
 	if (cu && dwarf_haspc(cu, at - *bias) == 1)
 		return cu;
-	for (cu = NULL; (cu = dwfl_module_nextcu(f->dwmod, cu, bias)) != NULL;)
-		if (dwarf_haspc(cu, at - *bias) == 1)
-			return cu;
+	if (!f->cus_built)
+		gm_sym_cus_build(f);
+	size_t lo = 0, hi = f->ncus; /* the first range with lo > at */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->cus[mid].lo <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* ranges rarely overlap: look back a few */
+	for (size_t i = lo, k = 0; i-- > 0 && k < 8; k++) {
+		const struct gm_sym_curange *r = &f->cus[i];
+		if (at < r->hi && dwarf_haspc(r->cu, at - r->bias) == 1) {
+			*bias = r->bias;
+			return r->cu;
+		}
+	}
 	return NULL;
 }
 
