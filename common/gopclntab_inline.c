@@ -115,8 +115,8 @@ int gm_pclntab_gofunc_from_elf(const struct gm_elf_image *img, const struct gm_p
 			       struct gm_pclntab_gofunc *g)
 {
 	memset(g, 0, sizeof(*g));
-	uint64_t pcv = gm_inl_vaddr_of(img, t->data);
-	if (!t->data || !pcv)
+	uint64_t pcv = t->data ? gm_inl_vaddr_of(img, t->data) : 0;
+	if (!pcv)
 		return -1;
 	struct gm_gobuildinfo bi;
 	int minor = gm_gobuildinfo_read(img, &bi) == 0 && bi.major == 1 ? bi.minor : 0;
