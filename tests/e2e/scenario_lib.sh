@@ -94,6 +94,17 @@ sc_suspect_bytes() {
 		END { s = 0; for (i in hit) s += b[i]; print s }' "$SC_CELL/p"
 }
 
+# sc_frame_files FUNC: "N BAD": how many leak-suspect frames name function FUNC, and how many
+# of them have a file that is not a .go file of examples/ (e.g. _cgo_gotypes.go: the line of an
+# inlined cgo wrapper given to its caller).
+sc_frame_files() {
+	awk -F'\t' -v fn="$1" '
+		$1 ~ /^leak_suspects\.[0-9]+\.frames\.[0-9]+\.function$/ { k = $1; sub(/function$/, "", k); f[k] = $2 }
+		$1 ~ /^leak_suspects\.[0-9]+\.frames\.[0-9]+\.file$/ { k = $1; sub(/file$/, "", k)
+			if (f[k] == fn) { n++; if ($2 !~ /examples\/[^\/]+\/[^\/]+\.go$/) bad++ } }
+		END { print n + 0, bad + 0 }' "$SC_CELL/p"
+}
+
 # ---- assertions ----
 
 # sc_expect_kinds "KIND ...": the findings are exactly these kinds (sorted; "" = none).

@@ -27,6 +27,13 @@ sc_cgo_leak_check() {
 	sc_within1 "suspects under main._Cfunc_CString" "$(sc_suspect_bytes 'main[.]_Cfunc_CString')" $((leak - 1536 * calls))
 	sc_within1 "suspects under main._cgo_cmalloc" "$(sc_suspect_bytes 'main[.]_cgo_cmalloc')" $((leak - 512 * calls))
 	[ "$(sc_suspect_bytes main.balancedHandler)" = 0 ] || sc_fail "main.balancedHandler reported as a leak"
+	# C.malloc's wrapper is inlined into main.leakyHandler: an inlined frame of its own, the
+	# handler at its own line in examples/cgoleak/main.go (also stripped: .gopclntab's inline tree)
+	sc_within1 "suspects under main._Cfunc__CMalloc (inlined)" "$(sc_suspect_bytes 'main[.]_Cfunc__CMalloc')" \
+		$((1024 * calls))
+	local ff; ff=$(sc_frame_files main.leakyHandler)
+	[ "${ff% *}" -gt 0 ] && [ "${ff#* }" = 0 ] \
+		|| sc_fail "main.leakyHandler frames outside examples/cgoleak/main.go ($ff: frames, bad)"
 	sc_go_figures
 }
 sc_cgo_leak() {

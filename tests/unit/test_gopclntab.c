@@ -5,7 +5,9 @@
  * header's textStart (Go 1.18-1.25) must equal moduledata.text; where the header holds 0 (Go
  * 1.26+) moduledata.text must equal the runtime.text symbol, also found without section
  * headers, without symbols and, in a PIE, from the relocations alone; a moduledata that does
- * not describe the table is refused. */
+ * not describe the table is refused. gopclntab_inline: moduledata.gofunc found without symbols
+ * equals the linker's go:func.* (and runtime.firstmoduledata), and the inline frames of every
+ * pc agree between the stripped and unstripped builds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 
 #include "common/elf_image.h"
 #include "common/gopclntab.h"
+#include "common/gopclntab_inline.h"
 #include "tests/unit/test_gosyms_fixtures.h"
 
 static const char *const gm_t_kinds[] = {"cgo", "cgo-strip", "cgo-pie", "static", "static-strip", "pie"};
@@ -456,6 +459,103 @@ static void test_text_base_refused(void **state)
 	}
 }
 
+/* moduledata.gofunc, found without symbols, is the linker's go:func.* (1.19: go.func.*) in
+ * the moduledata runtime.firstmoduledata of the unstripped builds; the stripped builds have
+ * one too. */
+static void test_gofunc(void **state)
+{
+	for (int i = 0; i < gm_fx_nvers; i++)
+		for (int k = 0; k < GM_T_NKINDS; k++) {
+			struct gm_elf_image img;
+			struct gm_pclntab t;
+			struct gm_pclntab_gofunc g;
+			gm_t_open(gm_fx_path(gm_fx_vers[i], gm_t_kinds[k]), &img, &t);
+			assert_int_equal(gm_pclntab_gofunc_from_elf(&img, &t, &g), 0);
+			assert_int_equal(g.go_minor, gm_t_minor(gm_fx_vers[i]));
+			assert_true(g.size > 0);
+			assert_ptr_equal(g.data, gm_elf_vaddr_data(&img, g.vaddr, 1, NULL));
+			if (!strstr(gm_t_kinds[k], "strip")) {
+				struct gm_elf_sym gf, md;
+				if (gm_elf_symbol(&img, "go:func.*", &gf) != 0)
+					assert_int_equal(gm_elf_symbol(&img, "go.func.*", &gf), 0);
+				assert_int_equal(g.vaddr, gf.value);
+				assert_int_equal(gm_elf_symbol(&img, "runtime.firstmoduledata", &md), 0);
+				assert_int_equal(g.moduledata, md.value);
+			}
+			gm_elf_close(&img);
+		}
+}
+
+/* Inline trees: at every pc of every function that has one, the frames end with the
+ * function itself (the only frame not inlined), every frame has a name, and the stripped
+ * build gives the unstripped build's frames; some pcs have inlined frames. */
+static void test_inline_frames(void **state)
+{
+	const char *pairs[2][2] = {{"cgo", "cgo-strip"}, {"static", "static-strip"}};
+	for (int i = 0; i < gm_fx_nvers; i++)
+		for (int p = 0; p < 2; p++) {
+			struct gm_elf_image ia, ib;
+			struct gm_pclntab ta, tb;
+			struct gm_pclntab_gofunc ga, gb;
+			gm_t_open(gm_fx_path(gm_fx_vers[i], pairs[p][0]), &ia, &ta);
+			gm_t_open(gm_fx_path(gm_fx_vers[i], pairs[p][1]), &ib, &tb);
+			assert_int_equal(gm_pclntab_gofunc_from_elf(&ia, &ta, &ga), 0);
+			assert_int_equal(gm_pclntab_gofunc_from_elf(&ib, &tb, &gb), 0);
+			assert_int_equal(ta.nfunc, tb.nfunc);
+			uint64_t trees = 0, inlined = 0, deep = 0;
+			for (uint64_t j = 0; j < ta.nfunc; j++) {
+				struct gm_pclntab_func fa, fb;
+				const uint8_t *tree;
+				size_t avail;
+				assert_int_equal(gm_pclntab_func_at(&ta, j, &fa), 0);
+				assert_int_equal(gm_pclntab_func_at(&tb, j, &fb), 0);
+				int ra = gm_pclntab_funcdata(&ta, &ga, &fa, GM_FUNCDATA_INLTREE, &tree, &avail);
+				assert_int_equal(ra, gm_pclntab_funcdata(&tb, &gb, &fb, GM_FUNCDATA_INLTREE, &tree, &avail));
+				if (ra != 0)
+					continue;
+				trees++;
+				for (uint64_t o = 0; o < fa.end - fa.entry; o++) {
+					struct gm_pclntab_frame a[8], b[8];
+					unsigned na = gm_pclntab_frames(&ta, &ga, &fa, fa.entry + o, a, 8);
+					unsigned nb = gm_pclntab_frames(&tb, &gb, &fb, fb.entry + o, b, 8);
+					assert_int_equal(na, nb);
+					assert_true(na >= 1);
+					assert_string_equal(a[na - 1].func, fa.name);
+					for (unsigned n = 0; n < na; n++) {
+						assert_true(a[n].func[0] != '\0');
+						assert_int_equal(a[n].inlined, n + 1 < na);
+						assert_string_equal(a[n].func, b[n].func);
+						assert_int_equal(a[n].line, b[n].line);
+						assert_true((a[n].file == NULL) == (b[n].file == NULL));
+						if (a[n].file)
+							assert_string_equal(a[n].file, b[n].file);
+					}
+					inlined += na > 1;
+					deep += na > 2;
+					/* a short buffer keeps the innermost frames and the function */
+					struct gm_pclntab_frame c[2];
+					unsigned nc = gm_pclntab_frames(&ta, &ga, &fa, fa.entry + o, c, 2);
+					assert_int_equal(nc, na > 2 ? 2 : na);
+					assert_string_equal(c[nc - 1].func, fa.name);
+					assert_int_equal(c[nc - 1].line, a[na - 1].line);
+					assert_string_equal(c[0].func, a[0].func);
+				}
+			}
+			assert_true(trees > 100 && inlined > 1000 && deep > 0);
+			/* without the funcdata: the function alone */
+			struct gm_pclntab_func f;
+			struct gm_pclntab_frame one[4];
+			assert_int_equal(gm_pclntab_find_name(&ta, "main.main", &f), 0);
+			assert_int_equal(gm_pclntab_frames(&ta, NULL, &f, f.entry, one, 4), 1);
+			assert_string_equal(one[0].func, "main.main");
+			assert_false(one[0].inlined);
+			assert_int_equal(gm_pclntab_frames(&ta, &ga, &f, f.end, one, 4), 0);
+			assert_int_equal(gm_pclntab_frames(&ta, &ga, &f, f.entry, one, 0), 0);
+			gm_elf_close(&ia);
+			gm_elf_close(&ib);
+		}
+}
+
 static int gm_t_setup(void **state)
 {
 	return gm_fx_setup();
@@ -469,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_scan),            cmocka_unit_test(test_truncated_table),
 		cmocka_unit_test(test_text_base),       cmocka_unit_test(test_text_base_relocs_only),
 		cmocka_unit_test(test_text_base_refused),
+		cmocka_unit_test(test_gofunc),          cmocka_unit_test(test_inline_frames),
 	};
 	return cmocka_run_group_tests(tests, gm_t_setup, NULL);
 }

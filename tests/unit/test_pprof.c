@@ -1,6 +1,7 @@
 /* test_pprof.c: unit tests of tools/report/pprof.c and folded.c: profiles of stacks from a
  * real cgo program (test_symbolize_fx.h), read back by `go tool pprof` (-top on every sample
- * type, -traces), and the folded lines, for every Go version. */
+ * type, -traces, inlined Go calls as several lines of one location), and the folded lines,
+ * for every Go version. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -196,8 +197,8 @@ static void test_pprof_roundtrip(void **state)
 		out = gm_t_pprof(v, "-top -lines -hide='^(gmsym_|main\\._Cfunc_)'", path);
 		struct gm_sym_result r = gm_sym_lookup(s, m, st.pc[3], true);
 		char want_line[64];
-		snprintf(want_line, sizeof want_line, "/%s:%d", gm_t_base(r.frames[0].file),
-			 r.frames[0].line);
+		snprintf(want_line, sizeof want_line, "/%s:%d", gm_t_base(r.frames[r.n - 1].file),
+			 r.frames[r.n - 1].line);
 		const char *hit = strstr(out, "main.leakHere /");
 		char got_line[1024] = "";
 		if (hit)
@@ -210,6 +211,66 @@ static void test_pprof_roundtrip(void **state)
 		gm_modmap_free(m);
 		gm_sym_free(s);
 	}
+}
+
+/* A C.malloc under main.leakInlined through the inlined main.gmInner: one location of three
+ * lines, innermost first, each at its own source line; plain and stripped. */
+static void test_pprof_inlined(void **state)
+{
+	(void)state;
+	int inner = gm_sfx_go_line("GM_INNER_CALL"), outer = gm_sfx_go_line("GM_OUTER_CALL");
+	assert_true(inner > 0 && outer > 0);
+	for (int i = 0; i < gm_sfx_nvers; i++)
+		for (int strip = 0; strip < 2; strip++) {
+			const char *v = gm_sfx_vers[i];
+			char name[192];
+			snprintf(name, sizeof name, "fx-%s%s", v, strip ? "-strip" : "");
+			const char *bin = gm_sfx_path(name);
+			struct gm_sym *s = gm_sym_new(NULL);
+			struct gm_modmap *m = gm_t_map(bin);
+			/* the call of main._cgo_cmalloc with gmInner inlined (3 frames), then main.main */
+			uint64_t stack[2] = { 0, gm_sfx_call_ra(bin, "main.main", "main.leakInlined", 0) };
+			for (int k = 0; k < 2 && !stack[0]; k++) {
+				uint64_t ra = gm_sfx_call_ra(bin, "main.leakInlined", "main._cgo_cmalloc", k);
+				if (ra && gm_sym_lookup(s, m, ra, true).n == 3)
+					stack[0] = ra;
+			}
+			assert_true(stack[0] && stack[1]);
+			struct gm_pprof *p = gm_pprof_new(s);
+			assert_non_null(p);
+			const int64_t a[GM_PPROF_NVALUES] = { 1, 2001, 1, 2001 };
+			assert_int_equal(gm_pprof_add(p, m, stack, 2, false, a, "[C malloc]"), 0);
+			char path[] = "/tmp/gm-test-pprof.XXXXXX";
+			int fd = mkstemp(path);
+			assert_true(fd >= 0);
+			close(fd);
+			assert_int_equal(gm_pprof_write_file(p, path), 0);
+			gm_pprof_free(p);
+			/* -traces: the inlined functions, innermost first, marked inline by pprof */
+			char *out = gm_t_pprof(v, "-traces", path);
+			const char *want[] = { "main._Cfunc__CMalloc (inline)", "main.gmInner (inline)",
+					       "main.leakInlined\n", "main.main", "[C malloc]" };
+			if (!gm_t_in_order(out, want, 5))
+				fail_msg("Go %s %s: -traces lacks the inlined frames:\n%s", v, name, out);
+			free(out);
+			/* -lines: each function at its line (the callers at their call sites) */
+			out = gm_t_pprof(v, "-traces -lines", path);
+			char w1[64], w2[64];
+			snprintf(w1, sizeof w1, "main.gmInner /");
+			snprintf(w2, sizeof w2, "/main.go:%d (inline)\n", inner);
+			const char *hit = strstr(out, w1);
+			if (!hit || !strstr(hit, w2) || strstr(hit, w2) > strchr(hit, '\n'))
+				fail_msg("Go %s %s: -lines lacks main.gmInner at main.go:%d:\n%s", v, name, inner, out);
+			snprintf(w1, sizeof w1, "main.leakInlined /");
+			snprintf(w2, sizeof w2, "/main.go:%d\n", outer);
+			hit = strstr(out, w1);
+			if (!hit || !strstr(hit, w2) || strstr(hit, w2) > strchr(hit, '\n'))
+				fail_msg("Go %s %s: -lines lacks main.leakInlined at main.go:%d:\n%s", v, name, outer, out);
+			free(out);
+			unlink(path);
+			gm_modmap_free(m);
+			gm_sym_free(s);
+		}
 }
 
 static void test_folded(void **state)
@@ -253,6 +314,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pprof_roundtrip),
+		cmocka_unit_test(test_pprof_inlined),
 		cmocka_unit_test(test_folded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

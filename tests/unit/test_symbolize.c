@@ -1,7 +1,9 @@
 /* test_symbolize.c: unit tests of tools/report/modmap.c and symbolize.c on real binaries
  * built at test time (test_symbolize_fx.h): Go frames of a cgo program, plain and stripped,
- * for every Go version, against `go tool addr2line`; C frames with inlining against binutils
- * `addr2line -f -i`; a PIC shared library; a missing and a rebuilt (changed) binary. */
+ * for every Go version, against `go tool addr2line` (physical function, innermost file:line);
+ * inlined Go calls (a cgo wrapper, a Go function and its cgo wrapper) against the fixture's
+ * source lines, plain = stripped, and .gopclntab = DWARF; C frames with inlining against
+ * binutils `addr2line -f -i`; a PIC shared library; a missing and a rebuilt (changed) binary. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,7 +110,8 @@ static void test_modmap(void **state)
 /* ---- Go frames ---- */
 
 /* Symbolize pcs spread over `func` of the fixture binary `bin` (plain or stripped) and compare
- * with `go tool addr2line` on the plain build at the same offset in the function. */
+ * with `go tool addr2line` on the plain build at the same offset in the function: it names
+ * the physical function (our last frame) at the innermost position (our first frame). */
 static void gm_t_go_func(const char *v, const char *plain, const char *bin, const char *func)
 {
 	uint64_t pentry, psize;
@@ -145,11 +148,14 @@ static void gm_t_go_func(const char *v, const char *plain, const char *bin, cons
 		line = strtok_r(NULL, "\n", &save);
 		uint64_t pc = entry + offs[i];
 		struct gm_sym_result r = gm_sym_lookup(s, m, pc, false);
-		assert_int_equal(r.n, 1); /* no inlining from .gopclntab */
+		assert_true(r.n >= 1);
+		for (unsigned k = 0; k < r.n; k++) {
+			assert_int_equal(r.frames[k].status, GM_SYM_OK);
+			assert_non_null(r.frames[k].func);
+			assert_int_equal(r.frames[k].inlined, k + 1 < r.n);
+		}
+		assert_string_equal(r.frames[r.n - 1].func, name);
 		const struct gm_sym_frame *f = &r.frames[0];
-		assert_int_equal(f->status, GM_SYM_OK);
-		assert_non_null(f->func);
-		assert_string_equal(f->func, name);
 		char want[2048], got[2048];
 		snprintf(want, sizeof want, "%s", pos);
 		if (f->line > 0)
@@ -181,6 +187,172 @@ static void test_go_frames(void **state)
 		gm_t_go_func(v, pp, pp, "main.main");
 		gm_t_go_func(v, pp, sp, "main.leakHere");
 		gm_t_go_func(v, pp, sp, "main.main");
+		gm_t_go_func(v, pp, pp, "main.leakInlined");
+		gm_t_go_func(v, pp, sp, "main.leakInlined");
+	}
+}
+
+/* ---- inlined Go calls ---- */
+
+/* Whether path is suffix or ends with "/suffix". */
+static bool gm_t_ends(const char *path, const char *suffix)
+{
+	size_t n = path ? strlen(path) : 0, k = strlen(suffix);
+	return n >= k && !strcmp(path + n - k, suffix) && (n == k || path[n - k - 1] == '/');
+}
+
+/* Print the frames of r (on a failure). */
+static void gm_t_print_frames(const char *what, struct gm_sym_result r)
+{
+	for (unsigned k = 0; k < r.n; k++)
+		print_message("%s [%u] %s %s:%d%s\n", what, k, r.frames[k].func ? r.frames[k].func : "?",
+			      r.frames[k].file ? r.frames[k].file : "?", r.frames[k].line,
+			      r.frames[k].inlined ? " (inlined)" : "");
+}
+
+/* Frame k of r: function, file (ending as `file`), line (0: any positive), inlined. */
+static void gm_t_frame(const char *what, struct gm_sym_result r, unsigned k, const char *func,
+		       const char *file, int line, bool inlined)
+{
+	if (k >= r.n) {
+		gm_t_print_frames(what, r);
+		fail_msg("%s: %u frames, no frame %u (%s)", what, r.n, k, func);
+	}
+	const struct gm_sym_frame *f = &r.frames[k];
+	if (!f->func || strcmp(f->func, func) != 0 || !gm_t_ends(f->file, file) ||
+	    (line ? f->line != line : f->line <= 0) || f->inlined != inlined) {
+		gm_t_print_frames(what, r);
+		fail_msg("%s frame %u: %s %s:%d%s, want %s .../%s:%d%s", what, k, f->func ? f->func : "?",
+			 f->file ? f->file : "?", f->line, f->inlined ? " (inlined)" : "", func, file, line,
+			 inlined ? " (inlined)" : "");
+	}
+}
+
+/* Whether two results hold the same frames (file base names compared when base_only; the
+ * lines of the first frame only when first_line_only). */
+static bool gm_t_same_frames(struct gm_sym_result a, struct gm_sym_result b, bool base_only,
+			     bool first_line_only)
+{
+	if (a.n != b.n)
+		return false;
+	for (unsigned k = 0; k < a.n; k++) {
+		const struct gm_sym_frame *x = &a.frames[k], *y = &b.frames[k];
+		const char *fx = base_only ? gm_t_base(x->file) : x->file;
+		const char *fy = base_only ? gm_t_base(y->file) : y->file;
+		if (!x->func || !y->func || strcmp(x->func, y->func) != 0 ||
+		    (x->line != y->line && !(first_line_only && k > 0)) ||
+		    x->inlined != y->inlined || (fx && fy ? strcmp(fx, fy) != 0 : fx != fy))
+			return false;
+	}
+	return true;
+}
+
+/* The return addresses of the cgo calls in main.leakInlined (what a traced C.malloc stack
+ * holds) expand into the inlined calls, each at its own line, and the caller at the call
+ * site: C.malloc's wrapper in main.gmInner in main.leakInlined, and C.malloc's wrapper
+ * directly in main.leakInlined (the demo's case); plain and stripped. A cgo function's own
+ * wrapper (main._Cfunc_gmsym_alloc, called from main.leakHere) is not inlined. */
+static void test_go_inlined(void **state)
+{
+	(void)state;
+	int inner = gm_sfx_go_line("GM_INNER_CALL"), outer = gm_sfx_go_line("GM_OUTER_CALL");
+	int direct = gm_sfx_go_line("GM_MALLOC_CALL"), leak = gm_sfx_go_line("GM_LEAK_CALL");
+	assert_true(inner > 0 && outer > 0 && direct > 0 && leak > 0);
+	for (int i = 0; i < gm_sfx_nvers; i++) {
+		for (int strip = 0; strip < 2; strip++) {
+			char name[192], what[256];
+			snprintf(name, sizeof name, "fx-%s%s", gm_sfx_vers[i], strip ? "-strip" : "");
+			const char *bin = gm_sfx_path(name);
+			struct gm_sym *s = gm_sym_new(NULL);
+			struct gm_modmap *m = gm_t_exe_map(bin);
+			/* the two calls of main._cgo_cmalloc, in either order */
+			int three = 0, two = 0;
+			for (int k = 0; k < 2; k++) {
+				uint64_t ra = gm_sfx_call_ra(bin, "main.leakInlined", "main._cgo_cmalloc", k);
+				assert_true(ra != 0);
+				struct gm_sym_result r = gm_sym_lookup(s, m, ra, true);
+				snprintf(what, sizeof what, "%s leakInlined's call %d", name, k);
+				gm_t_frame(what, r, 0, "main._Cfunc__CMalloc", "_cgo_gotypes.go", 0, true);
+				if (r.n == 3) {
+					gm_t_frame(what, r, 1, "main.gmInner", "symbols-fx/src/main.go", inner, true);
+					gm_t_frame(what, r, 2, "main.leakInlined", "symbols-fx/src/main.go", outer, false);
+					three++;
+				} else {
+					assert_int_equal(r.n, 2);
+					gm_t_frame(what, r, 1, "main.leakInlined", "symbols-fx/src/main.go", direct, false);
+					two++;
+				}
+			}
+			assert_int_equal(three, 1);
+			assert_int_equal(two, 1);
+			assert_int_equal(gm_sfx_call_ra(bin, "main.leakInlined", "main._cgo_cmalloc", 2), 0);
+			/* the wrapper of a cgo function is a function of its own */
+			uint64_t ra = gm_sfx_call_ra(bin, "main.leakHere", "main._Cfunc_gmsym_alloc", 0);
+			assert_true(ra != 0);
+			struct gm_sym_result r = gm_sym_lookup(s, m, ra, true);
+			snprintf(what, sizeof what, "%s leakHere's call", name);
+			assert_int_equal(r.n, 1);
+			gm_t_frame(what, r, 0, "main.leakHere", "symbols-fx/src/main.go", leak, false);
+			gm_modmap_free(m);
+			gm_sym_free(s);
+		}
+	}
+}
+
+/* Every pc of the Go functions of the fixture: the stripped build gives the plain build's
+ * frames, and in the plain build .gopclntab's inline tree gives DWARF's inlined subroutines
+ * (names, lines, file base names). Go 1.19's DW_AT_call_line ignores //line directives
+ * (golang/go#58648) and in a cgo file counts from cgo's rewritten main.cgo1.go: there the
+ * callers' lines are not compared. */
+static void test_go_inlined_agree(void **state)
+{
+	(void)state;
+	static const char *const funcs[] = { "main.leakInlined", "main.leakHere", "main.main" };
+	for (int i = 0; i < gm_sfx_nvers; i++) {
+		char plain[192], strip[192];
+		snprintf(plain, sizeof plain, "fx-%s", gm_sfx_vers[i]);
+		snprintf(strip, sizeof strip, "fx-%s-strip", gm_sfx_vers[i]);
+		const char *pp = gm_sfx_path(plain), *sp = gm_sfx_path(strip);
+		struct gm_sym *s = gm_sym_new(NULL), *sd = gm_sym_new(NULL);
+		gm_sym_set_go_dwarf_first(sd, true);
+		struct gm_modmap *mp = gm_t_exe_map(pp), *ms = gm_t_exe_map(sp);
+		struct gm_elf_image ip, is;
+		struct gm_pclntab tp, ts;
+		assert_int_equal(gm_elf_open(&ip, pp), 0);
+		assert_int_equal(gm_elf_open(&is, sp), 0);
+		assert_int_equal(gm_pclntab_from_elf(&ip, &tp), 0);
+		assert_int_equal(gm_pclntab_from_elf(&is, &ts), 0);
+		int inlined = 0;
+		bool old_dwarf = atoi(strchr(gm_sfx_vers[i], '.') + 1) < 21;
+		for (size_t k = 0; k < sizeof funcs / sizeof funcs[0]; k++) {
+			struct gm_pclntab_func fp, fs;
+			assert_int_equal(gm_pclntab_find_name(&tp, funcs[k], &fp), 0);
+			assert_int_equal(gm_pclntab_find_name(&ts, funcs[k], &fs), 0);
+			assert_int_equal(fp.end - fp.entry, fs.end - fs.entry);
+			for (uint64_t o = 0; o < fp.end - fp.entry; o++) {
+				struct gm_sym_result a = gm_sym_lookup(s, mp, fp.entry + o, false);
+				struct gm_sym_result b = gm_sym_lookup(s, ms, fs.entry + o, false);
+				struct gm_sym_result d = gm_sym_lookup(sd, mp, fp.entry + o, false);
+				inlined += a.n > 1;
+				if (!gm_t_same_frames(a, b, false, false)) {
+					gm_t_print_frames("plain", a);
+					gm_t_print_frames("stripped", b);
+					fail_msg("Go %s %s+%#" PRIx64 ": stripped differs", gm_sfx_vers[i], funcs[k], o);
+				}
+				if (!gm_t_same_frames(a, d, true, old_dwarf)) {
+					gm_t_print_frames(".gopclntab", a);
+					gm_t_print_frames("DWARF", d);
+					fail_msg("Go %s %s+%#" PRIx64 ": DWARF differs", gm_sfx_vers[i], funcs[k], o);
+				}
+			}
+		}
+		assert_true(inlined > 0);
+		gm_elf_close(&ip);
+		gm_elf_close(&is);
+		gm_modmap_free(mp);
+		gm_modmap_free(ms);
+		gm_sym_free(s);
+		gm_sym_free(sd);
 	}
 }
 
@@ -398,6 +570,8 @@ int main(void)
 		cmocka_unit_test(test_modmap),
 		cmocka_unit_test(test_no_module),
 		cmocka_unit_test(test_go_frames),
+		cmocka_unit_test(test_go_inlined),
+		cmocka_unit_test(test_go_inlined_agree),
 		cmocka_unit_test(test_c_frames),
 		cmocka_unit_test(test_pic_library),
 		cmocka_unit_test(test_missing_and_changed),

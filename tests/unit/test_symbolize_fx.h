@@ -1,6 +1,7 @@
 /* test_symbolize_fx.h: the programs the symbolizer and pprof unit tests look at, built at
  * test time into $(builddir)/tests/unit/symbols-fx: a cgo Go program (a C function with an
- * inlined C helper, called from main.leakHere) for every Go of GM_GO_VERSIONS, plain and
+ * inlined C helper, called from main.leakHere, whose cgo wrapper the Go compiler inlines; and
+ * from main.leakInlined through an inlined Go function) for every Go of GM_GO_VERSIONS, plain and
  * stripped (-ldflags=-s -w), and a C shared library with DWARF (-g -O2 -fPIC). Sources are
  * written from here; builds are serialized with flock and skipped when already there.
  * Also small helpers to run oracles (go tool addr2line, addr2line, nm). Header-only. */
@@ -11,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "common/elf_image.h"
+#include "common/gopclntab.h"
 
 #ifndef GM_TEST_BUILDDIR
 #define GM_TEST_BUILDDIR "."
@@ -55,12 +59,25 @@ static const char gm_sfx_go_src[] =
 	"\n"
 	"//go:noinline\n"
 	"func leakHere(n int) {\n"
-	"	keep = append(keep, C.gmsym_alloc(C.size_t(n)))\n"
+	"	keep = append(keep, C.gmsym_alloc(C.size_t(n))) // GM_LEAK_CALL\n"
+	"}\n"
+	"\n"
+	"// gmInner is small: the compiler inlines it into leakInlined, and C.malloc's wrapper\n"
+	"// (_Cfunc__CMalloc, which calls _cgo_cmalloc) into it.\n"
+	"func gmInner(n int) unsafe.Pointer {\n"
+	"	return C.malloc(C.size_t(n)) // GM_INNER_CALL\n"
+	"}\n"
+	"\n"
+	"//go:noinline\n"
+	"func leakInlined(n int) {\n"
+	"	keep = append(keep, gmInner(n)) // GM_OUTER_CALL\n"
+	"	keep = append(keep, C.malloc(C.size_t(n+1))) // GM_MALLOC_CALL\n"
 	"}\n"
 	"\n"
 	"func main() {\n"
 	"	for i := 0; i < 3; i++ {\n"
 	"		leakHere(1000 + i + len(os.Args))\n"
+	"		leakInlined(2000 + i)\n"
 	"	}\n"
 	"	fmt.Println(len(keep))\n"
 	"}\n";
@@ -145,6 +162,43 @@ static inline const char *gm_sfx_path(const char *name)
 	k = (k + 1) % 4;
 	snprintf(p[k], sizeof p[k], "%.900s/%.200s", gm_sfx_dir, name);
 	return p[k];
+}
+
+/* The line (1-based) of the fixture's Go source holding `marker`, or -1. */
+static inline int gm_sfx_go_line(const char *marker)
+{
+	const char *hit = strstr(gm_sfx_go_src, marker);
+	if (!hit)
+		return -1;
+	int line = 1;
+	for (const char *p = gm_sfx_go_src; p < hit; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* The return address of direct call number `nth` (0: the first, in address order; e8
+ * rel32) from Go function `caller` to Go function `callee` in bin, found through bin's own
+ * .gopclntab (works when stripped); 0 if none. What a traced stack holds for that frame. */
+static inline uint64_t gm_sfx_call_ra(const char *bin, const char *caller, const char *callee, int nth)
+{
+	struct gm_elf_image img;
+	struct gm_pclntab tab;
+	struct gm_pclntab_func fr, fe;
+	uint64_t ra = 0;
+	if (gm_elf_open(&img, bin) != 0)
+		return 0;
+	if (gm_pclntab_from_elf(&img, &tab) == 0 && gm_pclntab_find_name(&tab, caller, &fr) == 0 &&
+	    gm_pclntab_find_name(&tab, callee, &fe) == 0) {
+		const uint8_t *code = gm_elf_vaddr_data(&img, fr.entry, fr.end - fr.entry, NULL);
+		for (uint64_t o = 0; code && !ra && o + 5 <= fr.end - fr.entry; o++) {
+			int32_t rel;
+			memcpy(&rel, code + o + 1, 4);
+			if (code[o] == 0xe8 && fr.entry + o + 5 + (uint64_t)(int64_t)rel == fe.entry && nth-- == 0)
+				ra = fr.entry + o + 5;
+		}
+	}
+	gm_elf_close(&img);
+	return ra;
 }
 
 /* ---- oracles ---- */

@@ -1,5 +1,6 @@
 /* symbolize.c: addresses -> function, file:line (see symbolize.h). Per module file: the
- * .gopclntab (common/gopclntab.h), then DWARF through elfutils libdwfl (inlined subroutines
+ * .gopclntab (common/gopclntab.h, inlined Go calls expanded from its inline tree,
+ * common/gopclntab_inline.h), then DWARF through elfutils libdwfl (inlined subroutines
  * expanded from dwarf_getscopes), then .symtab/.dynsym (common/elf_image.h). Files are
  * opened once and keyed by (path, build id); looked-up addresses are cached per (file, link
  * address) in an open-addressing hash table; strings are interned so that every result's
@@ -13,9 +14,18 @@
 
 #include "common/elf_image.h"
 #include "common/gopclntab.h"
+#include "common/gopclntab_inline.h"
 #include "tools/report/symbolize.h"
 
 /* ---- types ---- */
+
+/* One address range of a DWARF compilation unit (the CU index of a file). */
+struct gm_sym_curange {
+	uint64_t lo;     /* first address (dwfl address, bias applied) */
+	uint64_t hi;     /* one past the last */
+	Dwarf_Die *cu;   /* the CU (libdwfl's, valid as long as the Dwfl) */
+	Dwarf_Addr bias; /* its bias (0: the file is reported at base 0) */
+};
 
 /* One module file (a path with a build id). Reader thread only. */
 struct gm_sym_file {
@@ -27,8 +37,13 @@ struct gm_sym_file {
 	uint64_t first_vaddr;              /* p_vaddr of the first PT_LOAD (PIC offset -> link address) */
 	bool have_go;                      /* tab is valid */
 	struct gm_pclntab tab;             /* the Go table */
+	bool have_gofunc;                  /* gofunc is valid (inline trees readable) */
+	struct gm_pclntab_gofunc gofunc;   /* where the table's funcdata (inline trees) are */
 	Dwfl *dwfl;                        /* libdwfl session on this file alone, or NULL */
 	Dwfl_Module *dwmod;                /* the file's module in dwfl (link addresses, bias 0) */
+	struct gm_sym_curange *cus;        /* CU ranges sorted by lo (built on first need), or NULL */
+	size_t ncus;                       /* their number */
+	bool cus_built;                    /* cus was built (maybe empty) */
 	struct gm_sym_file *next;          /* next file in the list */
 };
 
@@ -59,6 +74,7 @@ struct gm_sym_modcache {
 struct gm_sym {
 	FILE *warn;                      /* warnings, or NULL */
 	char *root;                      /* sysroot prefix, or NULL */
+	bool go_dwarf_first;             /* DWARF before .gopclntab (gm_sym_set_go_dwarf_first) */
 	struct gm_sym_file *files;       /* every file seen */
 	struct gm_sym_slot *slots;       /* the address cache */
 	size_t nslots;                   /* its capacity (a power of two) */
@@ -184,6 +200,7 @@ static void gm_sym_file_open(struct gm_sym *s, struct gm_sym_file *f)
 		}
 	}
 	f->have_go = gm_pclntab_from_elf(&f->img, &f->tab) == 0;
+	f->have_gofunc = f->have_go && gm_pclntab_gofunc_from_elf(&f->img, &f->tab, &f->gofunc) == 0;
 	f->dwfl = dwfl_begin(&gm_sym_dwfl_callbacks);
 	if (f->dwfl) {
 		/* base 0, add_p_vaddr false: dwfl addresses are the file's link addresses. */
@@ -235,6 +252,7 @@ static void gm_sym_file_free(struct gm_sym_file *f)
 {
 	if (f->dwfl)
 		dwfl_end(f->dwfl);
+	free(f->cus);
 	gm_elf_close(&f->img);
 	free(f->path);
 	free(f);
@@ -255,23 +273,89 @@ static const char *gm_sym_die_name(Dwarf_Die *die)
 	return name;
 }
 
-/* .gopclntab: one frame (no inlining). 1 or 0. */
+/* .gopclntab: the inlined Go calls (innermost first) then the function, as
+ * runtime.CallersFrames gives them. Number of frames (0: not Go code). */
 static unsigned gm_sym_from_go(struct gm_sym *s, struct gm_sym_file *f, uint64_t at,
-			       struct gm_sym_frame *out)
+			       struct gm_sym_frame *out, unsigned max)
 {
 	struct gm_pclntab_func fn;
+	struct gm_pclntab_frame fr[GM_SYM_MAX_INLINE];
 	if (!f->have_go || gm_pclntab_find_pc(&f->tab, at, &fn) != 0 || at >= fn.end)
 		return 0;
-	const char *file = NULL;
-	int32_t line = 0;
-	if (gm_pclntab_line(&f->tab, &fn, at, &file, &line) != 0) {
-		file = NULL;
-		line = 0;
+	unsigned n = gm_pclntab_frames(&f->tab, f->have_gofunc ? &f->gofunc : NULL, &fn, at, fr,
+				       max < GM_SYM_MAX_INLINE ? max : GM_SYM_MAX_INLINE);
+	for (unsigned i = 0; i < n; i++) {
+		out[i].func = gm_sym_intern(s, fr[i].func);
+		out[i].file = gm_sym_intern(s, fr[i].file);
+		out[i].line = fr[i].file ? fr[i].line : 0;
+		out[i].inlined = fr[i].inlined;
+		if (!out[i].func)
+			return 0;
 	}
-	out->func = gm_sym_intern(s, fn.name);
-	out->file = gm_sym_intern(s, file);
-	out->line = line;
-	return out->func ? 1 : 0;
+	return n;
+}
+
+static int gm_sym_curange_cmp(const void *a, const void *b)
+{
+	const struct gm_sym_curange *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Build f's CU index: every address range of every CU (dwarf_ranges), sorted. */
+static void gm_sym_cus_build(struct gm_sym_file *f)
+{
+	size_t cap = 0;
+	f->cus_built = true;
+	Dwarf_Addr bias;
+	for (Dwarf_Die *cu = NULL; (cu = dwfl_module_nextcu(f->dwmod, cu, &bias)) != NULL;) {
+		Dwarf_Addr base, lo, hi;
+		for (ptrdiff_t o = 0; (o = dwarf_ranges(cu, o, &base, &lo, &hi)) > 0;) {
+			if (hi <= lo)
+				continue;
+			if (f->ncus == cap) {
+				size_t nc = cap ? cap * 2 : 256;
+				struct gm_sym_curange *n = realloc(f->cus, nc * sizeof *n);
+				if (!n)
+					goto done;
+				f->cus = n;
+				cap = nc;
+			}
+			f->cus[f->ncus++] = (struct gm_sym_curange){ lo + bias, hi + bias, cu, bias };
+		}
+	}
+done:
+	if (f->ncus)
+		qsort(f->cus, f->ncus, sizeof *f->cus, gm_sym_curange_cmp);
+}
+
+/* The CU of DWARF holding link address at, checked with dwarf_haspc: libdwfl answers from
+ * .debug_aranges, which in an externally linked cgo binary covers the C units only (the Go
+ * linker writes none for Go's), and for a Go address it returns a neighbouring C unit
+ * (elfutils 0.188). Then the CU index (every CU's ranges) decides. NULL if none. */
+static Dwarf_Die *gm_sym_dwarf_cu(struct gm_sym_file *f, uint64_t at, Dwarf_Addr *bias)
+{
+	Dwarf_Die *cu = dwfl_module_addrdie(f->dwmod, at, bias);
+	if (cu && dwarf_haspc(cu, at - *bias) == 1)
+		return cu;
+	if (!f->cus_built)
+		gm_sym_cus_build(f);
+	size_t lo = 0, hi = f->ncus; /* the first range with lo > at */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->cus[mid].lo <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* ranges rarely overlap: look back a few */
+	for (size_t i = lo, k = 0; i-- > 0 && k < 8; k++) {
+		const struct gm_sym_curange *r = &f->cus[i];
+		if (at < r->hi && dwarf_haspc(r->cu, at - r->bias) == 1) {
+			*bias = r->bias;
+			return r->cu;
+		}
+	}
+	return NULL;
 }
 
 /* DWARF: the inlined frames then the function. Number of frames (0: no DWARF here). */
@@ -281,7 +365,7 @@ static unsigned gm_sym_from_dwarf(struct gm_sym *s, struct gm_sym_file *f, uint6
 	if (!f->dwmod)
 		return 0;
 	Dwarf_Addr bias = 0;
-	Dwarf_Die *cu = dwfl_module_addrdie(f->dwmod, at, &bias);
+	Dwarf_Die *cu = gm_sym_dwarf_cu(f, at, &bias);
 	if (!cu)
 		return 0;
 	/* dwarf_getscopes continues an inlined instance with its abstract definition's scopes:
@@ -300,12 +384,12 @@ static unsigned gm_sym_from_dwarf(struct gm_sym *s, struct gm_sym_file *f, uint6
 		free(scopes);
 		return 0;
 	}
-	/* Innermost position from the line table. */
+	/* Innermost position from the line table of that CU. */
 	const char *file = NULL;
 	int line = 0;
-	Dwfl_Line *ln = dwfl_module_getsrc(f->dwmod, at);
-	if (ln)
-		file = dwfl_lineinfo(ln, NULL, &line, NULL, NULL, NULL);
+	Dwarf_Line *ln = dwarf_getsrc_die(cu, at - bias);
+	if (ln && (file = dwarf_linesrc(ln, NULL, NULL)) != NULL && dwarf_lineno(ln, &line) != 0)
+		line = 0;
 	Dwarf_Files *files = NULL;
 	size_t nfiles = 0;
 	if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0)
@@ -426,6 +510,11 @@ void gm_sym_set_root(struct gm_sym *s, const char *root)
 	s->root = root && root[0] ? strdup(root) : NULL;
 }
 
+void gm_sym_set_go_dwarf_first(struct gm_sym *s, bool on)
+{
+	s->go_dwarf_first = on;
+}
+
 /* ---- lookups ---- */
 
 /* A fallback result when memory runs out (never cached). */
@@ -457,9 +546,12 @@ struct gm_sym_result gm_sym_lookup_module(struct gm_sym *s, const struct gm_modu
 	if (file) {
 		st = file->status;
 		if (st == GM_SYM_OK) {
-			n = gm_sym_from_go(s, file, at, tmp);
+			if (!s->go_dwarf_first)
+				n = gm_sym_from_go(s, file, at, tmp, GM_SYM_MAX_INLINE);
 			if (!n)
 				n = gm_sym_from_dwarf(s, file, at, tmp, GM_SYM_MAX_INLINE);
+			if (!n && s->go_dwarf_first)
+				n = gm_sym_from_go(s, file, at, tmp, GM_SYM_MAX_INLINE);
 			if (!n)
 				n = gm_sym_from_elf(s, file, at, tmp);
 			if (!n)

@@ -1,7 +1,7 @@
 /* symbolize.h: addresses of traced stacks -> function, file:line, module. Sources, in order:
- * the Go runtime's .gopclntab (works on stripped Go binaries; no inlined frames), the ELF's
- * DWARF through elfutils libdw (inlined frames expanded, innermost first), the ELF symbol
- * tables (.symtab, then .dynsym). Results are cached per (file, address): a report asks for
+ * the Go runtime's .gopclntab (works on stripped Go binaries; inlined Go calls expanded from
+ * its inline tree), the ELF's DWARF through elfutils libdw (inlined frames expanded), the ELF
+ * symbol tables (.symtab, then .dynsym). Inlined frames come innermost first. Results are cached per (file, address): a report asks for
  * the same addresses millions of times.
  *
  * A module whose file is missing, or whose build id differs from the one in the trace (the
@@ -58,6 +58,10 @@ void gm_sym_free(struct gm_sym *s);
 /* Where to look for module files: if set, a module "/a/b/app" is looked for as
  * root + "/a/b/app" (like a sysroot). NULL restores the default (the path as recorded). */
 void gm_sym_set_root(struct gm_sym *s, const char *root);
+
+/* Look addresses up in DWARF before .gopclntab (default off: .gopclntab first, so that plain
+ * and stripped Go binaries give the same frames). For cross-checks; call before any lookup. */
+void gm_sym_set_go_dwarf_first(struct gm_sym *s, bool on);
 
 /* ---- lookups ---- */
 
