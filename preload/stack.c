@@ -229,7 +229,7 @@ int gm_stack_decode_gosave(const uint8_t *p, size_t n, struct gm_stack_decoded *
 }
 
 /* runtime.cgocallback, switching to m->curg: mov m_curg(%rbx),%rsi; [mov %rsi,%fs:disp32 or,
- * in a PIE, %fs:(%rcx)];
+ * in a PIE, %fs:(%rcx)]; [Go 1.27: mov %rsi,%r14; xorps %xmm15,%xmm15];
  * mov sched_sp(%rsi),%rdi; mov sched_pc(%rsi),%rbx; mov %rbx,-8(%rdi). */
 int gm_stack_decode_cgocallback(const uint8_t *p, size_t n, struct gm_stack_decoded *d)
 {
@@ -243,6 +243,10 @@ int gm_stack_decode_cgocallback(const uint8_t *p, size_t n, struct gm_stack_deco
 			j += 9; /* mov %rsi,%fs:disp32: g = curg */
 		else if (j + 4 <= n && p[j] == 0x64 && p[j + 1] == 0x48 && p[j + 2] == 0x89 && p[j + 3] == 0x31)
 			j += 4; /* PIE: mov %rsi,%fs:(%rcx) */
+		if (j + 3 <= n && p[j] == 0x49 && p[j + 1] == 0x89 && p[j + 2] == 0xf6)
+			j += 3; /* Go 1.27: mov %rsi,%r14 (g register) */
+		if (j + 4 <= n && p[j] == 0x45 && p[j + 1] == 0x0f && p[j + 2] == 0x57 && p[j + 3] == 0xff)
+			j += 4; /* Go 1.27: xorps %xmm15,%xmm15 (ABIInternal zero register) */
 		if ((l2 = gm_stack_mem_op(p, n, j, 0x48, 0x8b, 7, 6, &sp)) &&     /* mov sp(%rsi),%rdi */
 		    (l3 = gm_stack_mem_op(p, n, j + l2, 0x48, 0x8b, 3, 6, &pc)) && /* mov pc(%rsi),%rbx */
 		    gm_stack_bytes(p, n, j + l2 + l3, gm_mov_rbx_m8rdi, sizeof gm_mov_rbx_m8rdi))
