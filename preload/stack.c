@@ -44,7 +44,7 @@
 
 /* ---- the Go runtime's structures (amd64) ---------------------------------------------- */
 
-/* Table rows (docs/go-runtime.md): Go 1.25 dropped gobuf.ret, so every m field after
+/* Table rows (docs/go-runtime.md; 1.19-1.24, 1.25-1.27): Go 1.25 dropped gobuf.ret, so every m field after
  * m.morebuf and g.sched.bp moved up 8 bytes. */
 static const struct gm_stack_layout gm_stack_layout_119 = {
 	.g_stack_lo = 0x00, .g_stack_hi = 0x08, .g_m = 0x30, .g_sched_sp = 0x38, .g_sched_bp = 0x68,
@@ -59,7 +59,7 @@ int gm_stack_layout_for_minor(int minor, struct gm_stack_layout *out)
 {
 	if (minor >= 19 && minor <= 24)
 		*out = gm_stack_layout_119;
-	else if (minor >= 25 && minor <= 26)
+	else if (minor >= 25 && minor <= 27)
 		*out = gm_stack_layout_125;
 	else
 		return -1;
@@ -122,7 +122,7 @@ const char *gm_stack_hop_reason(void)
 const char *gm_stack_layout_desc(void) { return gm_stack_cfg.desc; }
 
 /* ---- decoding the layout from the runtime's code ---------------------------------------
- * Byte patterns of the Go assembler's output (asm_amd64.s; identical in Go 1.19-1.26 but
+ * Byte patterns of the Go assembler's output (asm_amd64.s; identical in Go 1.19-1.26, 1.27 adds two instructions in cgocallback, but
  * for the displacements, see docs/go-runtime.md). Each instruction is matched as REX, opcode,
  * ModRM (reg, base) and an 8- or 32-bit displacement, so that any offset is read. */
 

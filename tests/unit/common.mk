@@ -37,5 +37,5 @@ tests_unit_test_gosyms_CPPFLAGS = $(GM_GOSYMS_TEST_CPPFLAGS)
 tests_unit_test_gosyms_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_gosyms_LDADD = common/libgmcommon.la $(CMOCKA_LIBS)
 
-EXTRA_DIST += tests/data/gosyms/build.sh tests/data/gosyms/gosrc/main.go tests/data/gosyms/cgosrc/main.go
+EXTRA_DIST += tests/unit/test_go.h tests/data/gosyms/build.sh tests/data/gosyms/gosrc/main.go tests/data/gosyms/cgosrc/main.go
 CLEANFILES += tests/unit/gosyms-fx/go1* tests/unit/gosyms-fx/.lock

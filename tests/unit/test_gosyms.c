@@ -85,12 +85,15 @@ static void test_go_programs(void **state)
 			assert_string_equal(gm_t_get("sp_outside"), "-1");
 
 			/* runtime.madvise, read from the process's own text: the bias is right */
-			for (size_t j = 0; j < sizeof(gm_fx_madvise_code); j++)
-				sprintf(hex + 2 * j, "%02x", gm_fx_madvise_code[j]);
+			size_t mn;
+			const unsigned char *mcode = gm_fx_madvise(gm_fx_vers[i], &mn);
+			for (size_t j = 0; j < mn; j++)
+				sprintf(hex + 2 * j, "%02x", mcode[j]);
 			unsigned long me, mend, lo, hi, bias;
 			char mhex[128];
 			assert_int_equal(sscanf(gm_t_get("madvise"), "%lx %lx %127s", &me, &mend, mhex), 3);
-			assert_string_equal(mhex, hex);
+			if (strncmp(mhex, hex, strlen(hex)) != 0) /* the probe prints up to 28 bytes */
+				fail_msg("runtime.madvise in the process: %s, want %s...", mhex, hex);
 			assert_int_equal(sscanf(gm_t_get("text"), "%lx %lx", &lo, &hi), 2);
 			bias = strtoul(gm_t_get("bias"), NULL, 16);
 			assert_true(lo <= me && mend <= hi);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/unit/test_go.h"
 
 #ifndef GM_TEST_SRCDIR
 #define GM_TEST_SRCDIR "."
@@ -87,8 +88,8 @@ static inline int gm_fx_addr2line(const char *v, const char *exe, unsigned long 
 			   char *pos, size_t plen)
 {
 	char cmd[8400];
-	snprintf(cmd, sizeof(cmd), "echo 0x%lx | GOCACHE=/tmp/gm-gocache /usr/lib/go-%s/bin/go tool addr2line '%s'", pc,
-		 v, exe);
+	snprintf(cmd, sizeof(cmd), "echo 0x%lx | GOCACHE=/tmp/gm-gocache %s tool addr2line '%s'", pc,
+		 gm_test_go(v), exe);
 	FILE *f = popen(cmd, "r");
 	if (!f)
 		return -1;
@@ -120,8 +121,10 @@ static inline int gm_fx_line_of(const char *path, const char *marker)
 	return found;
 }
 
-/* The amd64 body of runtime.madvise (sys_linux_amd64.s, Go 1.19-1.23): arguments from the
- * stack, mov $0x1c (SYS_madvise), syscall, store the result, ret. */
+/* The amd64 body of runtime.madvise (sys_linux_amd64.s): arguments from the stack, mov
+ * $0x1c (SYS_madvise), syscall, store the result, ret. Go 1.19-1.26 assemble the mov as
+ * `mov $0x1c,%rax` (7 bytes, syscall at +0x15); Go 1.27 as `mov $0x1c,%eax` (5 bytes, syscall
+ * at +0x13). */
 __attribute__((unused)) static const unsigned char gm_fx_madvise_code[] = {
 	0x48, 0x8b, 0x7c, 0x24, 0x08,             /* mov 0x8(%rsp),%rdi */
 	0x48, 0x8b, 0x74, 0x24, 0x10,             /* mov 0x10(%rsp),%rsi */
@@ -131,4 +134,20 @@ __attribute__((unused)) static const unsigned char gm_fx_madvise_code[] = {
 	0x89, 0x44, 0x24, 0x20,                   /* mov %eax,0x20(%rsp) */
 	0xc3,                                     /* ret */
 };
+__attribute__((unused)) static const unsigned char gm_fx_madvise_code_127[] = {
+	0x48, 0x8b, 0x7c, 0x24, 0x08,             /* mov 0x8(%rsp),%rdi */
+	0x48, 0x8b, 0x74, 0x24, 0x10,             /* mov 0x10(%rsp),%rsi */
+	0x8b, 0x54, 0x24, 0x18,                   /* mov 0x18(%rsp),%edx */
+	0xb8, 0x1c, 0x00, 0x00, 0x00,             /* mov $0x1c,%eax */
+	0x0f, 0x05,                               /* syscall (at +0x13) */
+	0x89, 0x44, 0x24, 0x20,                   /* mov %eax,0x20(%rsp) */
+	0xc3,                                     /* ret */
+};
+/* The body of runtime.madvise of Go `ver` ("1.NN"), its length in *n. */
+__attribute__((unused)) static const unsigned char *gm_fx_madvise(const char *ver, size_t *n)
+{
+	int minor = strncmp(ver, "1.", 2) == 0 ? atoi(ver + 2) : 0;
+	*n = minor >= 27 ? sizeof gm_fx_madvise_code_127 : sizeof gm_fx_madvise_code;
+	return minor >= 27 ? gm_fx_madvise_code_127 : gm_fx_madvise_code;
+}
 #endif

@@ -13,6 +13,7 @@
 #include "common/elf_image.h"
 #include "common/gopclntab.h"
 #include "preload/gotrap.h"
+#include "tests/unit/test_go.h"
 
 /* ---- synthetic code ---- */
 
@@ -100,7 +101,7 @@ static void test_real_toolchains(void **state)
 	int checked = 0;
 	for (size_t i = 0; i < sizeof vers / sizeof *vers; i++) {
 		char path[128];
-		snprintf(path, sizeof path, "/usr/lib/go-%s/bin/go", vers[i]);
+		snprintf(path, sizeof path, "%s", gm_test_go(vers[i]));
 		struct gm_elf_image img;
 		if (gm_elf_open(&img, path) != 0)
 			continue;

@@ -17,6 +17,7 @@
 #include "tools/report/modmap.h"
 #include "tools/report/pprof.h"
 #include "tools/report/symbolize.h"
+#include "tests/unit/test_go.h"
 
 /* ---- helpers ---- */
 
@@ -78,7 +79,7 @@ static struct gm_modmap *gm_t_map(const char *bin)
 static char *gm_t_pprof(const char *v, const char *args, const char *file)
 {
 	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "/usr/lib/go-%s/bin/go tool pprof %s '%s' 2>&1", v, args, file);
+	snprintf(cmd, sizeof cmd, "%s tool pprof %s '%s' 2>&1", gm_test_go(v), args, file);
 	char *out = gm_sfx_run(cmd);
 	assert_non_null(out);
 	return out;

@@ -15,6 +15,7 @@
 
 #include "common/elf_image.h"
 #include "common/gopclntab.h"
+#include "tests/unit/test_go.h"
 
 #ifndef GM_TEST_BUILDDIR
 #define GM_TEST_BUILDDIR "."
@@ -140,7 +141,7 @@ static inline int gm_sfx_setup(void)
 		 " cmp -s lib.c.new lib.c || mv lib.c.new lib.c; rm -f main.go.new lib.c.new;"
 		 " [ libgmsymfx.so -nt lib.c ] || gcc -g -O2 -fPIC -shared -o libgmsymfx.so lib.c;"
 		 " export GO111MODULE=off GOFLAGS= CGO_ENABLED=1 GOCACHE=\"${GM_GOCACHE:-/tmp/gm-gocache}\";"
-		 " for v in %s; do go=/usr/lib/go-$v/bin/go;"
+		 " for v in %s; do " GM_TEST_GO_SH
 		 "  [ -x $go ] || { echo \"Go $v is not installed\" >&2; exit 1; };"
 		 "  [ fx-$v -nt src/main.go ] || (cd src && $go build -o ../fx-$v.tmp . && mv ../fx-$v.tmp ../fx-$v);"
 		 "  [ fx-$v-strip -nt src/main.go ] || (cd src && $go build -ldflags='-s -w' -o ../fx-$v-strip.tmp . &&"
@@ -251,8 +252,8 @@ static inline int gm_sfx_gonm(const char *v, const char *bin, const char *name, 
 			      uint64_t *size)
 {
 	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "/usr/lib/go-%s/bin/go tool nm -size '%s' | awk '$4 == \"%s\" { if (!done) print $1, $2; done = 1 }'",
-		 v, bin, name);
+	snprintf(cmd, sizeof cmd, "%s tool nm -size '%s' | awk '$4 == \"%s\" { if (!done) print $1, $2; done = 1 }'",
+		 gm_test_go(v), bin, name);
 	char *out = gm_sfx_run(cmd);
 	int ok = out && sscanf(out, "%" SCNx64 " %" SCNu64, addr, size) == 2;
 	free(out);

@@ -17,7 +17,7 @@ gobuild() {
 	(cd "$dir" && CGO_ENABLED=$cgo "$go" build -o "$o.tmp" "$@" .) && mv "$o.tmp" "$o"
 }
 for v in "$@"; do
-	go=/usr/lib/go-$v/bin/go
+	go=/usr/lib/go-$v/bin/go; [ -x "$go" ] || go=/usr/local/lib/gomemtrace/go-$v/bin/go # 1.27: quickstart's wrapper
 	[ -x "$go" ] || { echo "build.sh: Go $v is not installed ($go)" >&2; exit 1; }
 	"$go" version > "$out/go$v.version"
 	gobuild "$go" "$src/cgosrc" "$out/go$v-cgo" 1
