@@ -100,12 +100,12 @@ for trap in 1 0; do
 	grep -E "vpid = $vpid," "$d/all" >"$d/ev"
 	nb=$(gm_count "$d/ev" 'gomemtrace:alloc_batch: ')
 	if [ $trap = 1 ]; then
-		grep -qE 'gomemtrace:proc_info: .*batch = 128 ' "$d/ev" || gm_fail "Go trap=1: proc_info batch is not 128"
+		grep -qE 'gomemtrace:proc_info: .*batch = 128[ ,]' "$d/ev" || gm_fail "Go trap=1: proc_info batch is not 128"
 		[ "$nb" -ge 1 ] || gm_fail "Go trap=1: no alloc_batch"
 		[ "$(gm_count "$d/ev" 'gomemtrace:flush: .*final = 1, unflushed = 0')" -eq 1 ] \
 			|| gm_fail "Go trap=1: no final flush at the Go exit"
 	else
-		grep -qE 'gomemtrace:proc_info: .*batch = 0 ' "$d/ev" || gm_fail "Go trap=0: proc_info batch is not 0"
+		grep -qE 'gomemtrace:proc_info: .*batch = 0[ ,]' "$d/ev" || gm_fail "Go trap=0: proc_info batch is not 0"
 		[ "$nb" -eq 0 ] || gm_fail "Go trap=0: $nb alloc_batch events (the last ones would be lost at exit)"
 	fi
 	gm_report --format json -o "$d/r.json" "$d/trace" || gm_fail "Go trap=$trap: report failed"
