@@ -33,7 +33,8 @@ for v in $GM_GO_VERSIONS; do
 
 	# pprof
 	gm_report --format pprof -o "$d/heap.pb" "$d/trace" 2>"$d/perr" || { cat "$d/perr"; gm_fail "Go $v: pprof output failed"; }
-	"$go" tool pprof -top -unit=B -hide='^(leak_block|keep_block|_cgo_|main\._Cfunc_|runtime\.(cgocall|asmcgocall)|malloc|realloc)' \
+	# the cgo wrappers are _cgo_<hash>_Cfunc_x; Go 1.25+'s pprof shows them without the leading _
+	"$go" tool pprof -top -unit=B -hide='^(leak_block|keep_block|_?cgo_|main\._Cfunc_|runtime\.(cgocall|asmcgocall)|malloc|realloc)' \
 		"$d/heap.pb" >"$d/top" 2>&1 || { cat "$d/top"; gm_fail "Go $v: go tool pprof -top failed"; }
 	grep -q 'Type: inuse_space' "$d/top" || { cat "$d/top"; gm_fail "Go $v: default sample type is not inuse_space"; }
 	got=$(awk '$6 == "main.leakC" { sub(/B$/, "", $1); print $1; exit }' "$d/top")

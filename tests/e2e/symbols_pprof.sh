@@ -72,7 +72,8 @@ for v in $GM_GO_VERSIONS; do
 	awk '{ sub(/ \(inline\)$/, ""); print $NF }' "$GM_SCRATCH/traces" >"$GM_SCRATCH/tnames"
 	in_order "$GM_SCRATCH/tnames" cwrap main._Cfunc_cwrap main.leakHere main.main 'malloc]' \
 		|| { cat "$GM_SCRATCH/traces"; gm_fail "Go $v: pprof -traces lacks the leak's stack"; }
-	"$go" tool pprof -top -unit=B -hide='^(cwrap|_cgo_|main\._Cfunc_|runtime\.(cgocall|asmcgocall)|malloc)' \
+	# the cgo wrappers are _cgo_<hash>_Cfunc_x; Go 1.25+'s pprof shows them without the leading _
+	"$go" tool pprof -top -unit=B -hide='^(cwrap|_?cgo_|main\._Cfunc_|runtime\.(cgocall|asmcgocall)|malloc)' \
 		"$GM_SCRATCH/prof-$v.pb" >"$GM_SCRATCH/top" 2>&1 || gm_fail "Go $v: pprof -top failed"
 	top=$(awk 'f { print $6; exit } /flat%/ { f = 1 }' "$GM_SCRATCH/top")
 	[ "$top" = main.leakHere ] || { cat "$GM_SCRATCH/top"; gm_fail "Go $v: pprof top entry is $top"; }
