@@ -32,6 +32,11 @@ enum gm_goheap_source {
 	GM_GOHEAP_BITMAP = 1, /* read from the runtime's page-allocator chunk bitmaps */
 };
 
+/* ---- Go versions ------------------------------------------------------------------ */
+/* The newest Go minor version whose runtime the tracer was checked against (docs/go-runtime.md):
+ * the reader warns about a newer one. */
+#define GM_GO_NEWEST_KNOWN_MINOR 27
+
 /* ---- `kind` field of gomemtrace:sample: why the sample was taken ------------------ */
 enum gm_sample_kind {
 	GM_SAMPLE_PERIODIC = 0,  /* the sampler thread, every GOMEMTRACE_SAMPLE_MS */

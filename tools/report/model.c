@@ -1296,6 +1296,24 @@ static void gm_rep_warn_stacks(struct gm_rep_model *m, struct gm_rep_proc *p)
 	}
 }
 
+/* A warning for a Go newer than any the tracer was checked against (go_version "go1.NN..."). */
+static void gm_rep_warn_go_version(struct gm_rep_model *m, const struct gm_rep_proc *p)
+{
+	const char *v = p->go_version;
+	if (!v || strncmp(v, "go1.", 4) != 0)
+		return;
+	int minor = atoi(v + 4);
+	if (minor <= GM_GO_NEWEST_KNOWN_MINOR)
+		return;
+	char msg[512];
+	snprintf(msg, sizeof msg, "pid %" PRId64 ": %s is newer than the newest Go gomemtrace was checked against "
+		 "(go1.%d): what it reads of the runtime (Go stacks across the cgo boundary, the Go heap's page "
+		 "states) is validated as it is read and left out when it does not validate, but may be "
+		 "incomplete; C allocations, C frames and the /proc figures do not depend on it",
+		 p->vpid, v, GM_GO_NEWEST_KNOWN_MINOR);
+	gm_rep_model_warn(m, msg);
+}
+
 static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 {
 	struct gm_rep_result *r = &p->res;
@@ -1414,6 +1432,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	}
 	r->suspects_bytes = gm_rep_est(suspects_est);
 	r->suspects_stderr = gm_rep_est(sqrt(suspects_var));
+	gm_rep_warn_go_version(m, p);
 	gm_rep_warn_stacks(m, p);
 	gm_rep_sort_proc = p, gm_rep_sort_win = win;
 	if (r->suspects)
