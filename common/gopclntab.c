@@ -16,21 +16,6 @@
 
 #include <string.h>
 
-/* ---- little-endian reads ---- */
-
-static uint32_t gm_pcln_u32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t gm_pcln_u64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
 
 /* A NUL-terminated string at tab[off] inside a region of `size` bytes, or NULL. */
 static const char *gm_pcln_str(const uint8_t *tab, size_t size, uint64_t off)

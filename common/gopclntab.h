@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- types ---- */
 
@@ -126,4 +127,17 @@ int gm_pclntab_text_from_elf(const struct gm_elf_image *img, struct gm_pclntab *
 int gm_pclntab_moduledata(const struct gm_elf_image *img, const struct gm_pclntab *t, uint64_t *md,
 			  uint64_t *text, int *src);
 
+/* ---- little-endian reads (gopclntab.c, gopclntab_inline.c) ---- */
+static inline uint32_t gm_pcln_u32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+static inline uint64_t gm_pcln_u64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
 #endif

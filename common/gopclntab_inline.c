@@ -18,21 +18,6 @@
 
 #include <string.h>
 
-/* ---- little-endian reads ---- */
-
-static uint32_t gm_inl_u32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t gm_inl_u64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
 
 /* ---- finding the funcdata ---- */
 
@@ -55,10 +40,10 @@ static uint64_t gm_inl_vaddr_of(const struct gm_elf_image *img, const uint8_t *p
 static bool gm_inl_is_moduledata(const uint8_t *w, const struct gm_pclntab *t, uint64_t pcv)
 {
 	const uint8_t *const regions[5] = {t->funcnametab, t->cutab, t->filetab, t->pctab, t->pcln};
-	if (gm_inl_u64(w) != pcv)
+	if (gm_pcln_u64(w) != pcv)
 		return false;
 	for (int i = 0; i < 5; i++)
-		if (gm_inl_u64(w + 8 + 24 * (size_t)i) != pcv + (uint64_t)(regions[i] - t->data))
+		if (gm_pcln_u64(w + 8 + 24 * (size_t)i) != pcv + (uint64_t)(regions[i] - t->data))
 			return false;
 	return true;
 }
@@ -83,11 +68,11 @@ static int64_t gm_inl_funcdata_off(const struct gm_pclntab *t, const struct gm_p
 {
 	if (!f->raw || t->ver < 118 || idx >= f->raw[t->func_size - 1]) /* nfuncdata */
 		return -1;
-	uint32_t npcdata = gm_inl_u32(f->raw + 4 + 6 * 4); /* field 7; bounds-checked by func_at */
+	uint32_t npcdata = gm_pcln_u32(f->raw + 4 + 6 * 4); /* field 7; bounds-checked by func_at */
 	uint64_t at = (uint64_t)(f->raw - t->pcln) + t->func_size + (uint64_t)npcdata * 4 + (uint64_t)idx * 4;
 	if (at + 4 > t->pcln_size)
 		return -1;
-	return gm_inl_u32(t->pcln + at);
+	return gm_pcln_u32(t->pcln + at);
 }
 
 /* Whether g looks right: every inline tree of the first functions that have one (16 at
@@ -139,7 +124,7 @@ int gm_pclntab_gofunc_from_elf(const struct gm_elf_image *img, const struct gm_p
 				size_t fo = fields[k];
 				if (o + fo + 8 > avail)
 					continue;
-				uint64_t rodata = gm_inl_u64(d + o + fo - 8), gofunc = gm_inl_u64(d + o + fo);
+				uint64_t rodata = gm_pcln_u64(d + o + fo - 8), gofunc = gm_pcln_u64(d + o + fo);
 				size_t gavail;
 				const uint8_t *gd = gm_elf_vaddr_data(img, gofunc, 1, &gavail);
 				if (!gd || rodata > gofunc)
@@ -187,8 +172,8 @@ int gm_pclntab_inlcall(const struct gm_pclntab *t, const struct gm_pclntab_gofun
 	if ((uint64_t)index + 1 > avail / esize)
 		return -1;
 	const uint8_t *e = tree + (size_t)index * esize;
-	uint32_t name_off = gm_inl_u32(e + (t->ver == 118 ? 12 : 4));
-	uint32_t parent_pc = gm_inl_u32(e + (t->ver == 118 ? 16 : 8));
+	uint32_t name_off = gm_pcln_u32(e + (t->ver == 118 ? 12 : 4));
+	uint32_t parent_pc = gm_pcln_u32(e + (t->ver == 118 ? 16 : 8));
 	/* the name starts a string of funcnametab; the call site is inside f */
 	if (name_off >= t->funcnametab_size || (name_off > 0 && t->funcnametab[name_off - 1] != '\0') ||
 	    !memchr(t->funcnametab + name_off, '\0', t->funcnametab_size - name_off) ||
@@ -196,7 +181,7 @@ int gm_pclntab_inlcall(const struct gm_pclntab *t, const struct gm_pclntab_gofun
 		return -1;
 	c->name = (const char *)t->funcnametab + name_off;
 	c->parent_pc = parent_pc;
-	c->start_line = t->ver == 118 ? 0 : (int32_t)gm_inl_u32(e + 12);
+	c->start_line = t->ver == 118 ? 0 : (int32_t)gm_pcln_u32(e + 12);
 	c->func_id = t->ver == 118 ? e[2] : e[0];
 	return 0;
 }
