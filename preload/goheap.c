@@ -156,12 +156,17 @@ void gm_goheap_note_mmap(uintptr_t addr, size_t len, int prot, int flags, uintpt
 
 /* ---- chunk math ------------------------------------------------------------------------ */
 
+/* A page both allocated and scavenged is one the runtime never handed out: Go 1.26's randomized
+ * heap base (markRandomPaddingPages, 0-4 MiB at the start of the first arena) marks its padding
+ * so, and counts it released (mheap.grow adds the whole growth to heapStats.released). Every
+ * other allocation clears the scavenged bits it takes (allocRange), so in 1.19-1.25 the two
+ * never meet. Hence: in use = allocated and not scavenged; released = scavenged. */
 void gm_goheap_chunk_count(const uint64_t pd[16], struct gm_goheap_chunk *c)
 {
 	unsigned inuse = 0, rel = 0;
 	for (int i = 0; i < 8; i++) {
-		inuse += (unsigned)__builtin_popcountll(pd[i]);
-		rel += (unsigned)__builtin_popcountll(pd[8 + i] & ~pd[i]);
+		inuse += (unsigned)__builtin_popcountll(pd[i] & ~pd[8 + i]);
+		rel += (unsigned)__builtin_popcountll(pd[8 + i]);
 	}
 	c->inuse = (uint16_t)inuse;
 	c->released = (uint16_t)rel;

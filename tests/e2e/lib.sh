@@ -8,7 +8,7 @@ set -euo pipefail
 
 : "${GM_TOP_SRCDIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${GM_TOP_BUILDDIR:=$GM_TOP_SRCDIR/build}"
-: "${GM_GO_VERSIONS:=1.19 1.21 1.22 1.23 1.24 1.25}"
+: "${GM_GO_VERSIONS:=1.19 1.21 1.22 1.23 1.24 1.25 1.26 1.27}"
 : "${GM_LTTNG:=lttng}"
 : "${GM_LTTNG_SESSIOND:=lttng-sessiond}"
 : "${GM_BABELTRACE2:=babeltrace2}"
