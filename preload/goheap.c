@@ -212,6 +212,61 @@ static int gm_goheap_read(pid_t pid, void *dst, uintptr_t src, size_t n)
 	return 0;
 }
 
+/* ---- self-check (the Go trap, on the thread releasing pages) ------------------------------
+ * What the reading relies on (chunk geometry, pallocData's layout, the block found by
+ * discovery) is checked against the runtime at every page release of its scavenger: in every
+ * version (mgcscavenge.go, scavengeOne, 1.19-1.27) the scavenger first marks the pages it is
+ * about to release allocated and keeps them unscavenged (allocRange) until after sysUnused's
+ * madvise returns, and sysUnused has no other caller. So, while the trapped madvise is held,
+ * each page of its range must read allocated and not scavenged, inside one chunk. A release
+ * that does not is a runtime whose layout is not the one this file reads: the page states are
+ * then withheld (GM_GOHEAP_UNTRUSTED) for the rest of the run. */
+static _Atomic uint32_t gm_goheap_checks_ok;  /* releases that matched the bitmaps (any thread) */
+static _Atomic uint32_t gm_goheap_checks_bad; /* releases that did not (any thread) */
+static _Atomic uintptr_t gm_goheap_bad_addr;  /* the first one that did not (CAS from 0) */
+
+static void gm_goheap_check_failed(uintptr_t addr)
+{
+	uintptr_t expect = 0;
+	atomic_compare_exchange_strong(&gm_goheap_bad_addr, &expect, addr ? addr : 1);
+	atomic_fetch_add_explicit(&gm_goheap_checks_bad, 1, memory_order_release);
+}
+
+void gm_goheap_check_release(uintptr_t addr, size_t len)
+{
+	if (!len)
+		return;
+	uint64_t ci = gm_goheap_chunk_index(addr);
+	struct gm_goheap_slot *s = gm_goheap_slot((uint32_t)(ci >> GM_L2_BITS), 0);
+	uint32_t l2 = (uint32_t)(ci & (GM_L2_N - 1));
+	uintptr_t block = s ? atomic_load_explicit(&s->block, memory_order_acquire) : 0;
+	if (!block || !((atomic_load_explicit(&s->committed[l2 / 64], memory_order_acquire) >> (l2 % 64)) & 1))
+		return; /* not a chunk whose bitmap is read: nothing to check */
+	uintptr_t off = addr & (GM_GO_CHUNK_BYTES - 1);
+	if (off % GM_GO_PAGE_SIZE || len % GM_GO_PAGE_SIZE || off + len > GM_GO_CHUNK_BYTES) {
+		gm_goheap_check_failed(addr); /* not whole pages of one chunk: other geometry */
+		return;
+	}
+	uint64_t pd[16];
+	if (gm_goheap_read((pid_t)syscall(SYS_getpid), pd, block + (uintptr_t)l2 * GM_PD_BYTES, sizeof pd))
+		return;
+	for (size_t pg = off / GM_GO_PAGE_SIZE, end = pg + len / GM_GO_PAGE_SIZE; pg < end; pg++) {
+		uint64_t bit = 1ULL << (pg % 64);
+		if (!(pd[pg / 64] & bit) || (pd[8 + pg / 64] & bit)) {
+			gm_goheap_check_failed(addr);
+			return;
+		}
+	}
+	atomic_fetch_add_explicit(&gm_goheap_checks_ok, 1, memory_order_relaxed);
+}
+
+void gm_goheap_check_counts(uint32_t *ok, uint32_t *bad, uint64_t *first_bad)
+{
+	*ok = atomic_load_explicit(&gm_goheap_checks_ok, memory_order_relaxed);
+	*bad = atomic_load_explicit(&gm_goheap_checks_bad, memory_order_acquire);
+	*first_bad = atomic_load_explicit(&gm_goheap_bad_addr, memory_order_relaxed);
+}
+
 /* Read, count and report chunks [l2, l2+n) of slot s (n <= GM_BATCH, all committed). */
 static void gm_goheap_batch(struct gm_goheap_scratch *x, pid_t pid, uint64_t seq, int emit,
 			    uint32_t l1, uintptr_t block, uint32_t l2, uint32_t n,
@@ -251,6 +306,11 @@ void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_t
 	int emit = emit_chunks && GM_GOHEAP_EMIT_ENABLED();
 	memset(t, 0, sizeof *t);
 	t->source = GM_GOHEAP_NONE;
+	if (atomic_load_explicit(&gm_goheap_checks_bad, memory_order_acquire)) {
+		t->source = GM_GOHEAP_UNTRUSTED; /* the self-check failed: no figures */
+		t->mapped = t->inuse = t->free = t->released = t->resident = -1;
+		return;
+	}
 	for (int i = 0; i < GM_SLOTS; i++) {
 		struct gm_goheap_slot *s = &gm_goheap_slots[i];
 		uint32_t l1p1 = atomic_load_explicit(&s->l1p1, memory_order_acquire);
@@ -279,4 +339,8 @@ void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_t
 	}
 	if (t->source == GM_GOHEAP_NONE)
 		t->mapped = t->inuse = t->free = t->released = t->resident = -1;
+	else if (atomic_load_explicit(&gm_goheap_checks_bad, memory_order_acquire)) {
+		t->source = GM_GOHEAP_UNTRUSTED; /* failed while reading: withhold this one too */
+		t->mapped = t->inuse = t->free = t->released = t->resident = -1;
+	}
 }

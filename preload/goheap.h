@@ -3,7 +3,8 @@
  * The mmap hooks report every mapping the runtime makes (gm_goheap_note_mmap); this module
  * keeps, lock-free, the committed heap chunks and the 1 MiB blocks that hold the runtime's
  * per-chunk bitmaps (pallocData), and the sampler reads page states from them.
- * See docs/go-heap.md for the runtime facts this relies on (Go 1.19-1.23, amd64). */
+ * See docs/go-heap.md for the runtime facts this relies on (Go 1.19-1.27, amd64), and for the
+ * self-check that turns the page states off on a runtime that does not match them. */
 #ifndef GM_GOHEAP_H
 #define GM_GOHEAP_H
 #include <stddef.h>
@@ -31,11 +32,20 @@ struct gm_goheap_totals {
  * mincore). */
 void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_totals *totals);
 
+/* The self-check (goheap.c): called by the Go trap with a madvise(MADV_DONTNEED or MADV_FREE)
+ * of the runtime, before the call is made (the runtime's thread, in a signal handler:
+ * async-signal-safe, lock-free; syscalls getpid, process_vm_readv). Counts the release as
+ * matching the bitmaps or not; after one that does not, gm_goheap_sample gives
+ * GM_GOHEAP_UNTRUSTED and no figures. */
+void gm_goheap_check_release(uintptr_t addr, size_t len);
+/* Releases checked that matched, that did not, and the address of the first that did not (0). */
+void gm_goheap_check_counts(uint32_t *ok, uint32_t *bad, uint64_t *first_bad);
+
 /* ---- chunk math (exposed for the unit tests) ------------------------------------------- */
 /* One chunk's page counts from its 128-byte pallocData (pallocBits[8], scavenged[8]). */
 struct gm_goheap_chunk {
-	uint16_t inuse;    /* popcount(pallocBits) */
-	uint16_t released; /* popcount(scavenged & ~pallocBits) */
+	uint16_t inuse;    /* popcount(pallocBits & ~scavenged) */
+	uint16_t released; /* popcount(scavenged) */
 	uint16_t free;     /* 512 - inuse - released */
 };
 void gm_goheap_chunk_count(const uint64_t pd[16], struct gm_goheap_chunk *c);

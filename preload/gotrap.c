@@ -64,6 +64,7 @@ int gm_gotrap_find_sites(const uint8_t *code, size_t len, uint32_t nr, uint32_t 
 #include "gomemtrace/tp.h"
 #include "preload/config.h"
 #include "preload/export.h"
+#include "preload/goheap.h"
 #include "preload/gosyms.h"
 #include "preload/guard.h"
 #include "preload/sampler.h"
@@ -320,6 +321,8 @@ static void gm_gotrap_handler(int sig, siginfo_t *si, void *ucv)
 		gm_gotrap_report_exit((int32_t)g[REG_RDI]);
 	else if (GM_UNLIKELY(atomic_load_explicit(&gm_gotrap_exiting, memory_order_relaxed)))
 		gm_gotrap_hold_at_exit();
+	else if (s->kind == GM_SITE_MADVISE && (g[REG_RDX] == MADV_DONTNEED || g[REG_RDX] == MADV_FREE))
+		gm_goheap_check_release((uintptr_t)g[REG_RDI], (size_t)g[REG_RSI]); /* before the call */
 	/* The syscall itself, with the registers it would have had. */
 	long r = gm_gotrap_sys6((long)g[REG_RAX], (long)g[REG_RDI], (long)g[REG_RSI], (long)g[REG_RDX],
 				(long)g[REG_R10], (long)g[REG_R8], (long)g[REG_R9]);

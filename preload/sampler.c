@@ -233,6 +233,7 @@ void gm_sampler_proc_info(void)
 		.stack_hop_failures = gm_stack_hop_failures(),
 		.stack_hop_reason = gm_stack_hop_reason(),
 	};
+	gm_goheap_check_counts(&p.go_heap_checked, &p.go_heap_check_failed, &p.go_heap_check_addr);
 	lttng_ust_do_tracepoint(gomemtrace, proc_info, &p);
 }
 

@@ -30,6 +30,8 @@ enum gm_trap_state {
 enum gm_goheap_source {
 	GM_GOHEAP_NONE = 0,   /* not a Go program, or the page-allocator bitmaps were not found */
 	GM_GOHEAP_BITMAP = 1, /* read from the runtime's page-allocator chunk bitmaps */
+	GM_GOHEAP_UNTRUSTED = 2, /* bitmaps found, but they failed the self-check (proc_info
+				  * go_heap_check_*): an untested runtime layout, no figures */
 };
 
 /* ---- Go versions ------------------------------------------------------------------ */

@@ -45,6 +45,9 @@ struct gm_tp_proc_info {
 	const char *stack_layout;    /* how the stack walk knows the runtime's g/m offsets */
 	uint64_t stack_hop_failures; /* g0 -> goroutine hops refused so far (state did not validate) */
 	const char *stack_hop_reason; /* the first refusal's reason, "" if none */
+	uint32_t go_heap_checked;    /* runtime page releases that matched the page bitmaps */
+	uint32_t go_heap_check_failed; /* ... that did not (then go_source = GM_GOHEAP_UNTRUSTED) */
+	uint64_t go_heap_check_addr; /* the first release that did not, 0 if none */
 };
 struct gm_tp_sample {
 	uint64_t seq; /* sample number, from 0 */
@@ -248,7 +251,13 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, proc_info,
 		 * first was refused. */
 		lttng_ust_field_string(stack_layout, p->stack_layout)
 		lttng_ust_field_integer(uint64_t, stack_hop_failures, p->stack_hop_failures)
-		lttng_ust_field_string(stack_hop_reason, p->stack_hop_reason)))
+		lttng_ust_field_string(stack_hop_reason, p->stack_hop_reason)
+		/* The Go heap's self-check (preload/goheap.c, docs/go-heap.md): every page release
+		 * of the runtime's scavenger is checked against the page bitmaps the sampler reads;
+		 * after one that does not match, the samples carry no Go page states. */
+		lttng_ust_field_integer(uint32_t, go_heap_checked, p->go_heap_checked)
+		lttng_ust_field_integer(uint32_t, go_heap_check_failed, p->go_heap_check_failed)
+		lttng_ust_field_integer_hex(uint64_t, go_heap_check_addr, p->go_heap_check_addr)))
 /* The Go trap changed state (armed, refused, disarmed); `sites` = patched syscall sites. */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, trap_status,
 	LTTNG_UST_TP_ARGS(uint8_t, state, uint32_t, sites, const char *, reason),

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/scenario_lib.sh"
 EX="$GM_TOP_SRCDIR/examples"
-SCENARIOS="cgo_leak scav_retention free_os_memory madv_free go_heap_growth c_mmap glibc_arenas mixed stripped memlimit children"
+SCENARIOS="cgo_leak scav_retention free_os_memory madv_free go_heap_growth c_mmap glibc_arenas mixed stripped pie pie_stripped memlimit children"
 
 # ---- the scenarios (each runs in a cell's subshell: $v Go version, $SC_CELL scratch, $BIN dir) ----
 
@@ -49,6 +49,22 @@ sc_cgo_leak() {
 sc_stripped() {
 	sc_build "$v" "$EX/cgoleak" "$BIN/cgoleak-stripped" -ldflags='-s -w'
 	sc_run -- "$BIN/cgoleak-stripped" -rounds 10 -per-round 100 -pause 20ms
+	sc_cgo_leak_check
+}
+
+# 10. The same program built as a PIE (-buildmode=pie, as several distributions build Go
+# programs: the text and, in 1.26+, the pclntab's base move with the load address), plain and
+# stripped: same leak site, symbolized; the C function named when not stripped.
+sc_pie() {
+	sc_build "$v" "$EX/cgoleak" "$BIN/cgoleak-pie" -buildmode=pie
+	sc_run -- "$BIN/cgoleak-pie" -rounds 10 -per-round 100 -pause 20ms
+	sc_cgo_leak_check
+	sc_within1 "suspects under cgoleak_make_record" "$(sc_suspect_bytes cgoleak_make_record)" \
+		$(( $(sc_truth c_leaked_allocs) / 3 * 512 ))
+}
+sc_pie_stripped() {
+	sc_build "$v" "$EX/cgoleak" "$BIN/cgoleak-pie-stripped" -buildmode=pie -ldflags='-s -w'
+	sc_run -- "$BIN/cgoleak-pie-stripped" -rounds 10 -per-round 100 -pause 20ms
 	sc_cgo_leak_check
 }
 

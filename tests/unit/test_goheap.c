@@ -121,6 +121,7 @@ static void test_nothing_found(void **state)
 
 /* The runtime's sequence: commit, summary pieces (FIXED, small), another sysAlloc (not
  * 1 MiB), then the 1 MiB block; bitmaps as the runtime writes them. */
+static uintptr_t gm_t_heap;    /* test_discovery_and_states' heap, for test_self_check */
 static void test_discovery_and_states(void **state)
 {
 	(void)state;
@@ -130,6 +131,7 @@ static void test_discovery_and_states(void **state)
 	uint64_t *block = gm_t_alloc(MIB);
 	uint64_t ci = gm_goheap_chunk_index(v);
 	uint64_t *pd = block + (ci & 8191) * 16;
+	gm_t_heap = v;
 	/* chunk 0: 100 allocated, 10 of them scavenged too (Go 1.26 heap-base padding: released,
 	 * not in use), 302 more released, 100 free */
 	gm_t_bits(pd, 0, 100);
@@ -225,6 +227,43 @@ static void test_fallback_reads(void **state)
 	gm_goheap_no_vmread = 0;
 }
 
+/* The self-check at the runtime's page releases: pages being released read allocated and not
+ * scavenged; one that does not turns the page states off (GM_GOHEAP_UNTRUSTED, no events). */
+static void test_self_check(void **state)
+{
+	(void)state;
+	uint32_t ok, bad;
+	uint64_t first;
+	uintptr_t v = gm_t_heap;
+	gm_goheap_check_counts(&ok, &bad, &first);
+	assert_int_equal(ok, 0), assert_int_equal(bad, 0), assert_int_equal(first, 0);
+	gm_goheap_check_release(v, 10 * GM_GO_PAGE_SIZE);                /* pages 0-9: allocated */
+	gm_goheap_check_release(v + 50 * GM_GO_PAGE_SIZE, 40 * GM_GO_PAGE_SIZE); /* 50-89 */
+	gm_goheap_check_release(0x1000, 8192);                 /* not a known chunk: not checked */
+	gm_goheap_check_release(v + 3 * GM_GO_CHUNK_BYTES, 8192); /* not committed: not checked */
+	gm_goheap_check_counts(&ok, &bad, &first);
+	assert_int_equal(ok, 2), assert_int_equal(bad, 0);
+	struct gm_goheap_totals t;
+	gm_t_ev.n_events = 0;
+	gm_goheap_sample(20, 1, 0, &t);
+	assert_int_equal(t.source, GM_GOHEAP_BITMAP);
+	assert_true(gm_t_ev.n_events > 0);
+	/* a page both allocated and scavenged (90-99) is no page the scavenger is releasing */
+	gm_goheap_check_release(v + 85 * GM_GO_PAGE_SIZE, 10 * GM_GO_PAGE_SIZE);
+	gm_goheap_check_counts(&ok, &bad, &first);
+	assert_int_equal(ok, 2), assert_int_equal(bad, 1), assert_int_equal(first, v + 85 * GM_GO_PAGE_SIZE);
+	/* a range that leaves its chunk: another chunk geometry */
+	gm_goheap_check_release(v + GM_GO_CHUNK_BYTES - 8192, 2 * 8192);
+	gm_goheap_check_counts(&ok, &bad, &first);
+	assert_int_equal(bad, 2), assert_int_equal(first, v + 85 * GM_GO_PAGE_SIZE);
+	gm_t_ev.n_events = 0;
+	gm_goheap_sample(21, 1, 0, &t);
+	assert_int_equal(t.source, GM_GOHEAP_UNTRUSTED);
+	assert_int_equal(t.mapped, -1), assert_int_equal(t.inuse, -1), assert_int_equal(t.free, -1);
+	assert_int_equal(t.released, -1), assert_int_equal(t.resident, -1);
+	assert_int_equal(gm_t_ev.n_events, 0);
+}
+
 int main(void)
 {
 	gm_goheap_test_emit = gm_t_emit;
@@ -236,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_no_false_block),
 		cmocka_unit_test(test_vanished_block),
 		cmocka_unit_test(test_fallback_reads),
+		cmocka_unit_test(test_self_check), /* last: it turns the page states off */
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

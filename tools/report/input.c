@@ -26,7 +26,8 @@ static const char *const gm_rep_field_names[GM_F_COUNT] = {
 	"malloc_free", "malloc_keepcost", "go_source", "go_mapped", "go_inuse",
 	"go_free", "go_released", "go_resident", "base", "baddr", "memsz",
 	"is_pic", "sample_big", "tid", "id", "upto", "unflushed", "batch",
-	"kind", "go_read_ns", "stack_hop_failures",
+	"kind", "go_read_ns", "stack_hop_failures", "go_heap_checked", "go_heap_check_failed",
+	"go_heap_check_addr",
 };
 static const char *const gm_rep_str_names[GM_S_COUNT] = { "exe", "go_version", "path", "reason", "procname",
 							   "stack_layout", "stack_hop_reason" };

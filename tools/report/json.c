@@ -86,6 +86,9 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_json_str(o, p->procname);
 	fputs(", \"go_version\": ", o);
 	gm_json_str(o, p->go_version);
+	fprintf(o, ", \"go_heap_check\": { \"releases_checked\": %" PRIu64 ", \"failed\": %" PRIu64
+		   ", \"first_failed_at\": %" PRIu64 " }", p->go_heap_checked + p->go_heap_check_failed,
+		p->go_heap_check_failed, p->go_heap_check_addr);
 	fprintf(o, ",\n      \"lost_events\": %" PRIu64 ", \"lost_packets\": %" PRIu64 ", \"approximate\": %s"
 		   ", \"sampled_allocations\": %" PRIu64 ", \"sample_big\": %" PRIu64 ", \"samples\": %" PRIu64 ", \"events\": %" PRIu64
 		   ", \"first_seen_s\": %.6f, \"last_seen_s\": %.6f, \"exited\": %s, \"exit_status\": ",

@@ -964,6 +964,12 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 			p->hop_reason = gm_rep_dup(p->hop_reason, ev->s[GM_S_HOP_REASON]);
 		if ((ev->present & (1ULL << GM_F_HOP_FAILURES)) && (uint64_t)v[GM_F_HOP_FAILURES] > p->hop_failures)
 			p->hop_failures = (uint64_t)v[GM_F_HOP_FAILURES];
+		if ((uint64_t)v[GM_F_GO_HEAP_CHECKED] > p->go_heap_checked)
+			p->go_heap_checked = (uint64_t)v[GM_F_GO_HEAP_CHECKED];
+		if ((uint64_t)v[GM_F_GO_HEAP_CHECK_FAILED] > p->go_heap_check_failed) {
+			p->go_heap_check_failed = (uint64_t)v[GM_F_GO_HEAP_CHECK_FAILED];
+			p->go_heap_check_addr = (uint64_t)v[GM_F_GO_HEAP_CHECK_ADDR];
+		}
 		if (v[GM_F_BATCH] > 1)
 			p->batched = 1;
 		if (ev->present & (1ULL << GM_F_PPID)) {
@@ -1296,6 +1302,22 @@ static void gm_rep_warn_stacks(struct gm_rep_model *m, struct gm_rep_proc *p)
 	}
 }
 
+/* A warning for Go heap page states withheld because the tracer's self-check failed
+ * (proc_info.go_heap_check_*; preload/goheap.c). */
+static void gm_rep_warn_go_heap_check(struct gm_rep_model *m, const struct gm_rep_proc *p)
+{
+	if (!p->go_heap_check_failed)
+		return;
+	char msg[640];
+	snprintf(msg, sizeof msg, "pid %" PRId64 ": %s: Go heap page states unavailable — untested runtime layout: %"
+		 PRIu64 " of %" PRIu64 " page releases of the Go scavenger did not match the page-allocator bitmaps "
+		 "the tracer reads (first at 0x%" PRIx64 "), so the tracer withheld every Go page state from then "
+		 "on; C allocations, C frames, the /proc figures and the verdicts that need no Go heap states do "
+		 "not depend on it", p->vpid, p->go_version && *p->go_version ? p->go_version : "Go",
+		 p->go_heap_check_failed, p->go_heap_check_failed + p->go_heap_checked, p->go_heap_check_addr);
+	gm_rep_model_warn(m, msg);
+}
+
 /* A warning for a Go newer than any the tracer was checked against (go_version "go1.NN..."). */
 static void gm_rep_warn_go_version(struct gm_rep_model *m, const struct gm_rep_proc *p)
 {
@@ -1314,8 +1336,26 @@ static void gm_rep_warn_go_version(struct gm_rep_model *m, const struct gm_rep_p
 	gm_rep_model_warn(m, msg);
 }
 
+/* After a failed self-check of the Go heap no Go page state of p is trusted, not even one
+ * read before the failure: the runtime's layout is not the one the tracer reads. */
+static void gm_rep_distrust_go_states(struct gm_rep_proc *p)
+{
+	struct gm_rep_sample *ss[] = { &p->first, &p->last, &p->checkpoint };
+	for (size_t i = 0; i < sizeof ss / sizeof ss[0]; i++) {
+		int64_t *v = ss[i]->v;
+		v[GM_F_GO_SOURCE] = GM_GOHEAP_UNTRUSTED;
+		v[GM_F_GO_MAPPED] = v[GM_F_GO_INUSE] = v[GM_F_GO_FREE] = v[GM_F_GO_RELEASED] = v[GM_F_GO_RESIDENT] = -1;
+	}
+	p->go_inuse_peak = -1;
+	p->nchunks = 0;
+	if (p->chunks)
+		memset(p->chunks, 0, p->capchunks * sizeof *p->chunks);
+}
+
 static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 {
+	if (p->go_heap_check_failed)
+		gm_rep_distrust_go_states(p);
 	struct gm_rep_result *r = &p->res;
 	const int64_t *s = p->last.v;
 	int have = p->last.valid, have_go = have && s[GM_F_GO_SOURCE] != 0 && s[GM_F_GO_INUSE] >= 0;
@@ -1433,6 +1473,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->suspects_bytes = gm_rep_est(suspects_est);
 	r->suspects_stderr = gm_rep_est(sqrt(suspects_var));
 	gm_rep_warn_go_version(m, p);
+	gm_rep_warn_go_heap_check(m, p);
 	gm_rep_warn_stacks(m, p);
 	gm_rep_sort_proc = p, gm_rep_sort_win = win;
 	if (r->suspects)

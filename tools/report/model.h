@@ -180,6 +180,9 @@ struct gm_rep_proc {
 	char *stack_layout;                    /* proc_info.stack_layout: how the tracer knew the g/m offsets */
 	char *hop_reason;                      /* proc_info.stack_hop_reason: the first refused hop's reason */
 	uint64_t hop_failures;                 /* proc_info.stack_hop_failures (the latest) */
+	uint64_t go_heap_checked;              /* proc_info.go_heap_checked: releases that matched (latest) */
+	uint64_t go_heap_check_failed;         /* proc_info.go_heap_check_failed: releases that did not */
+	uint64_t go_heap_check_addr;           /* proc_info.go_heap_check_addr: the first that did not */
 	int exited;                            /* go_exit seen */
 	int32_t exit_status;                   /* its status */
 	uint64_t first_ts, last_ts;            /* first and last event */
