@@ -12,4 +12,5 @@ include $(srcdir)/tests/unit/stack.mk
 include $(srcdir)/tests/unit/unwind.mk
 include $(srcdir)/tests/unit/symbols.mk
 include $(srcdir)/tests/unit/report.mk
+include $(srcdir)/tests/unit/record.mk
 include $(srcdir)/tests/e2e/e2e.mk

@@ -29,6 +29,7 @@
 
 #include "common/elf_image.h"
 #include "gomemtrace/schema.h"
+#include "tools/bufplan.h"
 #include "tools/record.h"
 
 #ifndef GM_UST_LIBDIR
@@ -43,8 +44,9 @@ extern char **environ;
 struct gm_record_opts {
 	const char *output;      /* -o: trace directory (NULL: ./gomemtrace-PROG-DATE) */
 	const char *session;     /* --session: LTTng session name (NULL: gomemtrace-PROG-PID) */
-	const char *subbuf_size; /* --subbuf-size: per-CPU sub-buffer size, lttng syntax (4M) */
-	const char *num_subbuf;  /* --num-subbuf: sub-buffers per CPU (8) */
+	const char *subbuf_size; /* --subbuf-size: per-CPU sub-buffer size, lttng syntax (NULL: the plan's) */
+	const char *num_subbuf;  /* --num-subbuf: sub-buffers per CPU (NULL: the plan's) */
+	const char *budget;      /* --buffer-budget: all buffers' bytes (NULL: the mode's default) */
 	const char *stack_depth; /* --stack-depth -> GOMEMTRACE_STACK_DEPTH (NULL: inherit) */
 	const char *sample_ms;   /* --sample-ms -> GOMEMTRACE_SAMPLE_MS (NULL: inherit) */
 	const char *families;    /* --families -> GOMEMTRACE_FAMILIES (NULL: inherit) */
@@ -70,8 +72,11 @@ static const char gm_record_usage_text[] =
 	"\n"
 	"  -o, --output DIR       trace directory (default ./gomemtrace-PROGRAM-YYYYmmdd-HHMMSS)\n"
 	"      --session NAME     LTTng session name (default gomemtrace-PROGRAM-PID)\n"
-	"      --subbuf-size SIZE per-CPU sub-buffer size, k/M/G suffixes (default 4M)\n"
-	"      --num-subbuf N     sub-buffers per CPU (default 8)\n"
+	"      --buffer-budget SIZE  shared memory for all LTTng buffers in the traced process,\n"
+	"                         k/M/G suffixes (default 8M sampled, 256M with --sample-bytes 0);\n"
+	"                         sized over the machine's possible CPUs (said at start)\n"
+	"      --subbuf-size SIZE per-CPU sub-buffer size instead of the budget's (k/M/G)\n"
+	"      --num-subbuf N     sub-buffers per CPU instead of the budget's\n"
 	"      --stack-depth N    frames per stack, 0..128 (GOMEMTRACE_STACK_DEPTH, default 48)\n"
 	"      --sample-ms MS     sampler period, 0 = no sampler (GOMEMTRACE_SAMPLE_MS, default 1000)\n"
 	"      --free-stacks      record stacks on free() too (GOMEMTRACE_FREE_STACKS=1)\n"
@@ -162,13 +167,14 @@ static bool gm_record_is_name(const char *s)
 /* Parse argv into *o. 0, or an exit status (after a message). */
 static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 {
-	enum { O_SESSION = 256, O_SUBBUF, O_NUMSUB, O_DEPTH, O_SAMPLE, O_FREE, O_NOTRAP, O_FAM, O_NOCHUNK,
+	enum { O_SESSION = 256, O_SUBBUF, O_NUMSUB, O_BUDGET, O_DEPTH, O_SAMPLE, O_FREE, O_NOTRAP, O_FAM, O_NOCHUNK,
 	       O_DEBUG, O_SBYTES, O_SBIG, O_BATCH };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "session", required_argument, NULL, O_SESSION },
 		{ "subbuf-size", required_argument, NULL, O_SUBBUF },
 		{ "num-subbuf", required_argument, NULL, O_NUMSUB },
+		{ "buffer-budget", required_argument, NULL, O_BUDGET },
 		{ "stack-depth", required_argument, NULL, O_DEPTH },
 		{ "sample-ms", required_argument, NULL, O_SAMPLE },
 		{ "free-stacks", no_argument, NULL, O_FREE },
@@ -184,8 +190,6 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof(*o));
-	o->subbuf_size = "4M";
-	o->num_subbuf = "8";
 	optind = 1;
 	opterr = 0;
 	int c;
@@ -195,6 +199,7 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		case O_SESSION: o->session = optarg; break;
 		case O_SUBBUF: o->subbuf_size = optarg; break;
 		case O_NUMSUB: o->num_subbuf = optarg; break;
+		case O_BUDGET: o->budget = optarg; break;
 		case O_DEPTH: o->stack_depth = optarg; break;
 		case O_SAMPLE: o->sample_ms = optarg; break;
 		case O_FREE: o->free_stacks = true; break;
@@ -229,10 +234,12 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		bad = "--batch wants a number of records from 0 (no batches) to 256";
 	else if (o->families && !gm_record_is_families(o->families))
 		bad = "--families wants a comma list of malloc, mmap, madvise";
-	else if (!gm_record_is_size(o->subbuf_size))
+	else if (o->subbuf_size && !gm_record_is_size(o->subbuf_size))
 		bad = "--subbuf-size wants a size such as 4096, 512k or 4M";
-	else if (!gm_record_is_num(o->num_subbuf, 1 << 20) || !strcmp(o->num_subbuf, "0"))
+	else if (o->num_subbuf && (!gm_record_is_num(o->num_subbuf, 1 << 20) || !strcmp(o->num_subbuf, "0")))
 		bad = "--num-subbuf wants a positive number";
+	else if (o->budget && gm_bufplan_parse_size(o->budget) < 4096)
+		bad = "--buffer-budget wants a size of at least 4k, such as 8M or 512M";
 	else if (o->session && !gm_record_is_name(o->session))
 		bad = "--session wants a name made of letters, digits, '.', '_' and '-'";
 	if (bad) {
@@ -752,10 +759,20 @@ static uint64_t gm_record_mi_sum(const char *xml, const char *tag)
 	return sum;
 }
 
+/* The data channel's buffers as record creates them. Filled by gm_record_plan(); read-only after. */
+struct gm_record_buf {
+	struct gm_bufplan plan; /* what the budget gives */
+	uint64_t budget;        /* the budget (bytes) */
+	bool full;              /* full mode (every allocation recorded): the bigger default budget */
+	char subbuf[32], num[16]; /* what lttng is given: the plan's, or --subbuf-size / --num-subbuf */
+	uint64_t total;         /* bytes of shared memory in each traced process, metadata included */
+};
+
 /* What happened during one recording, for the report and gomemtrace-record.txt.
  * Main thread only. */
 struct gm_record_result {
 	const struct gm_record_opts *opts; /* the command line */
+	const struct gm_record_buf *buf;   /* the buffers */
 	const char *path;                  /* PROGRAM as executed */
 	const char *session;               /* LTTng session name */
 	char **env;                        /* the program's environment */
@@ -811,7 +828,9 @@ static void gm_record_write_info(const char *dir, const struct gm_record_result 
 		fprintf(f, "discarded_events=%" PRIu64 "\nlost_packets=%" PRIu64 "\n", res->discarded, res->lost);
 	else
 		fprintf(f, "discarded_events=unknown\nlost_packets=unknown\n");
-	fprintf(f, "subbuf_size=%s\nnum_subbuf=%s\n", res->opts->subbuf_size, res->opts->num_subbuf);
+	fprintf(f, "subbuf_size=%s\nnum_subbuf=%s\n", res->buf->subbuf, res->buf->num);
+	fprintf(f, "buffer_budget=%" PRIu64 "\npossible_cpus=%" PRIu32 "\nbuffer_bytes=%" PRIu64 "\n", res->buf->budget,
+		res->buf->plan.ncpus, res->buf->total);
 	for (char **e = res->env; *e; e++)
 		if (!strncmp(*e, "GOMEMTRACE_", 11) || !strncmp(*e, "LD_PRELOAD=", 11)) {
 			size_t n = strcspn(*e, "=");
@@ -852,7 +871,7 @@ static int gm_record_finish(const char *session, const char *dir, struct gm_reco
 			if (res->discarded || res->lost)
 				gm_record_say(true, "WARNING: %" PRIu64 " events discarded%s%.0" PRIu64 "%s: the ring "
 					      "buffer was full and the trace is incomplete; use bigger buffers "
-					      "(--subbuf-size, --num-subbuf) or fewer events (--stack-depth, --families)",
+					      "(--buffer-budget) or fewer events (--stack-depth, --families)",
 					      res->discarded, res->lost ? ", " : "", res->lost,
 					      res->lost ? " packets lost" : "");
 			else
@@ -879,12 +898,56 @@ static int gm_record_finish(const char *session, const char *dir, struct gm_reco
 	return rc;
 }
 
+/* ---- the buffer budget (bufplan.c) ---- */
+
+/* A GOMEMTRACE_* number the traced program will see: the option, else the environment, else dflt. */
+static uint64_t gm_record_setting(const char *opt, const char *env, uint64_t dflt)
+{
+	const char *s = opt ? opt : getenv(env);
+	if (!s || !*s)
+		return dflt;
+	char *e;
+	unsigned long long v = strtoull(s, &e, 10);
+	return *e ? dflt : v;
+}
+
+static void gm_record_plan(const struct gm_record_opts *o, struct gm_record_buf *b)
+{
+	memset(b, 0, sizeof *b);
+	b->full = gm_record_setting(o->sample_bytes, "GOMEMTRACE_SAMPLE_BYTES", 1) == 0;
+	b->budget = o->budget ? gm_bufplan_parse_size(o->budget)
+			      : b->full ? GM_BUFPLAN_FULL_BUDGET : GM_BUFPLAN_SAMPLED_BUDGET;
+	uint32_t batch = (uint32_t)gm_record_setting(o->batch, "GOMEMTRACE_BATCH", 128);
+	gm_bufplan(b->budget, gm_bufplan_possible_cpus(), gm_bufplan_min_subbuf(batch > GM_BATCH_MAX ? GM_BATCH_MAX : batch),
+		   &b->plan);
+	uint64_t sub = o->subbuf_size ? gm_bufplan_parse_size(o->subbuf_size) : b->plan.subbuf_size;
+	uint64_t num = o->num_subbuf ? strtoull(o->num_subbuf, NULL, 10) : b->plan.num_subbuf;
+	snprintf(b->subbuf, sizeof b->subbuf, "%" PRIu64, sub);
+	snprintf(b->num, sizeof b->num, "%" PRIu64, num);
+	b->total = gm_bufplan_bytes(b->plan.ncpus, num, sub);
+	uint64_t s2 = 1, n2 = 1; /* what lttng makes of them: powers of two */
+	while (s2 < sub)
+		s2 *= 2;
+	while (n2 < num)
+		n2 *= 2;
+	bool own = o->subbuf_size || o->num_subbuf;
+	bool over = b->total > b->budget;
+	gm_record_say(over && !own, "%sbuffers: %.1f MiB of shared memory in the traced process (%" PRIu32
+		      " possible CPUs x (%" PRIu64 " + 1) x %.0f KiB, and metadata; %s %.1f MiB, %s mode)",
+		      over && !own ? "warning: " : "", (double)b->total / 1048576.0, b->plan.ncpus, n2,
+		      (double)s2 / 1024.0, own ? "set by --subbuf-size/--num-subbuf; budget" : "budget",
+		      (double)b->budget / 1048576.0, b->full ? "full" : "sampled");
+	if (over && !own)
+		gm_record_say(true, "warning: the smallest buffers that hold the tracer's events exceed "
+			      "--buffer-budget on %" PRIu32 " possible CPUs", b->plan.ncpus);
+}
+
 /* Create, configure and start the session. 0, or -1 after a message (session destroyed). */
-static int gm_record_start(const struct gm_record_opts *o, const char *session, const char *dir)
+static int gm_record_start(const struct gm_record_buf *b, const char *session, const char *dir)
 {
 	char sub[64], num[64];
-	snprintf(sub, sizeof sub, "--subbuf-size=%s", o->subbuf_size);
-	snprintf(num, sizeof num, "--num-subbuf=%s", o->num_subbuf);
+	snprintf(sub, sizeof sub, "--subbuf-size=%s", b->subbuf);
+	snprintf(num, sizeof num, "--num-subbuf=%s", b->num);
 	if (gm_record_lttng("create the LTTng session", "create", session, "-o", dir, NULL) != 0)
 		return -1;
 	if (gm_record_lttng("create the LTTng channel", "enable-channel", "-u", "-s", session, "--buffers-uid",
@@ -949,10 +1012,12 @@ int gm_record_main(int argc, char **argv)
 		sigaddset(&stops, gm_record_signals[i]);
 	sigprocmask(SIG_BLOCK, &stops, &orig);
 
-	if (gm_record_sessiond() != 0 || gm_record_start(&o, session, dir) != 0)
+	struct gm_record_buf buf;
+	gm_record_plan(&o, &buf);
+	if (gm_record_sessiond() != 0 || gm_record_start(&buf, session, dir) != 0)
 		return GM_RECORD_EXIT_FAILED;
 	gm_record_say(false, "recording %s into %s (LTTng session %s)", prog, dir, session);
-	struct gm_record_result res = { .opts = &o, .path = path, .session = session, .env = env,
+	struct gm_record_result res = { .opts = &o, .buf = &buf, .path = path, .session = session, .env = env,
 					.start = time(NULL), .status = -1 };
 
 	sigset_t pending;
