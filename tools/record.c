@@ -29,7 +29,10 @@
 
 #include "common/elf_image.h"
 #include "gomemtrace/schema.h"
+#include <lttng/lttng-error.h>
+
 #include "tools/bufplan.h"
+#include "tools/session.h"
 #include "tools/record.h"
 
 #ifndef GM_UST_LIBDIR
@@ -431,16 +434,7 @@ static int gm_record_lttng_v(const char *what, int timeout_s, va_list ap)
 	return rc == GM_RECORD_TIMED_OUT ? -2 : -1;
 }
 
-static int gm_record_lttng(const char *what, ...)
-{
-	va_list ap;
-	va_start(ap, what);
-	int rc = gm_record_lttng_v(what, 0, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* The same with a deadline: -2 when lttng had to be killed after timeout_s seconds. */
+/* Run `lttng ARGS...` with a deadline: -2 when lttng had to be killed after timeout_s seconds. */
 static int gm_record_lttng_timed(const char *what, int timeout_s, ...)
 {
 	va_list ap;
@@ -452,12 +446,8 @@ static int gm_record_lttng_timed(const char *what, int timeout_s, ...)
 
 /* ---- session daemon ---- */
 
-/* Whether a session daemon answers `lttng list`. */
-static bool gm_record_sessiond_answers(void)
-{
-	char *argv[] = { (char *)GM_LTTNG, "list", NULL };
-	return gm_record_run(argv, NULL) == 0;
-}
+/* Whether a session daemon answers this user (liblttng-ctl). */
+static bool gm_record_sessiond_answers(void) { return gm_session_daemon_alive(); }
 
 /* Make sure a session daemon answers; start one (`lttng-sessiond --daemonize`) when none does.
  * 0, or -1 after a message. */
@@ -487,7 +477,7 @@ static int gm_record_sessiond(void)
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
-	gm_record_say(true, "started %s but it does not answer `lttng list`", sd);
+	gm_record_say(true, "started %s but it does not answer", sd);
 	return -1;
 }
 
@@ -942,26 +932,23 @@ static void gm_record_plan(const struct gm_record_opts *o, struct gm_record_buf 
 			      "--buffer-budget on %" PRIu32 " possible CPUs", b->plan.ncpus);
 }
 
-/* Create, configure and start the session. 0, or -1 after a message (session destroyed). */
+/* Create, configure and start the session (liblttng-ctl: session.c). 0, or -1 after a message
+ * (session destroyed). */
 static int gm_record_start(const struct gm_record_buf *b, const char *session, const char *dir)
 {
-	char sub[64], num[64];
-	snprintf(sub, sizeof sub, "--subbuf-size=%s", b->subbuf);
-	snprintf(num, sizeof num, "--num-subbuf=%s", b->num);
-	if (gm_record_lttng("create the LTTng session", "create", session, "-o", dir, NULL) != 0)
-		return -1;
-	if (gm_record_lttng("create the LTTng channel", "enable-channel", "-u", "-s", session, "--buffers-uid",
-			    "--discard", sub, num, GM_RECORD_CHANNEL, NULL) != 0 ||
-	    gm_record_lttng("enable the gomemtrace events", "enable-event", "-u", "-s", session, "-c",
-			    GM_RECORD_CHANNEL, "gomemtrace:*,lttng_ust_statedump:*,lttng_ust_lib:*", NULL) != 0 ||
-	    /* no procname context: ~15 % of a full-mode event; proc_info carries the name */
-	    gm_record_lttng("add the vpid/vtid contexts", "add-context", "-u", "-s", session, "-c",
-			    GM_RECORD_CHANNEL, "-t", "vpid", "-t", "vtid", NULL) != 0 ||
-	    gm_record_lttng("start the LTTng session", "start", session, NULL) != 0) {
-		gm_record_finish(session, dir, NULL);
-		return -1;
-	}
-	return 0;
+	struct gm_session_spec spec = { .name = session, .dir = dir, .channel = GM_RECORD_CHANNEL,
+					.subbuf_size = gm_bufplan_parse_size(b->subbuf),
+					.num_subbuf = strtoull(b->num, NULL, 10) };
+	const char *what = "";
+	int rc = gm_session_start(&spec, &what);
+	if (rc == 0)
+		return 0;
+	if (rc == -LTTNG_ERR_EPERM && getuid() != 0)
+		gm_record_say(true, "no permission to %s as uid %u (LTTng: %s); run as root or as a member "
+			      "of the 'tracing' group", what, (unsigned)getuid(), gm_session_strerror(rc));
+	else
+		gm_record_say(true, "cannot %s: %s (LTTng error %d)", what, gm_session_strerror(rc), -rc);
+	return -1;
 }
 
 /* ---- record ---- */

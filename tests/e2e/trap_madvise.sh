@@ -3,7 +3,8 @@
 # 320 MiB, drops it and calls debug.FreeOSMemory(), then os.Exit(3). Traced:
 #  - stdout and exit status are those of the untraced run;
 #  - origin=1 madvise(MADV_DONTNEED=4) events add up to at least what the runtime itself says it
-#    released in that window (/memory/classes/heap/released:bytes), and not much more;
+#    released in that window (/memory/classes/heap/released:bytes, less a heap growth in the
+#    window, which counts as released with no madvise: trap_common.sh), and not much more;
 #  - go_exit carries status 3;
 #  - with GODEBUG=madvdontneed=0 the advice is MADV_FREE (8) instead;
 #  - with GOMEMTRACE_GO_TRAP=0 there is no origin=1 event at all (and still the same output).
