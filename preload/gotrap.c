@@ -321,8 +321,10 @@ static void gm_gotrap_handler(int sig, siginfo_t *si, void *ucv)
 		gm_gotrap_report_exit((int32_t)g[REG_RDI]);
 	else if (GM_UNLIKELY(atomic_load_explicit(&gm_gotrap_exiting, memory_order_relaxed)))
 		gm_gotrap_hold_at_exit();
-	else if (s->kind == GM_SITE_MADVISE && (g[REG_RDX] == MADV_DONTNEED || g[REG_RDX] == MADV_FREE))
-		gm_goheap_check_release((uintptr_t)g[REG_RDI], (size_t)g[REG_RSI]); /* before the call */
+	else if (s->kind == GM_SITE_MADVISE && (g[REG_RDX] == MADV_DONTNEED || g[REG_RDX] == MADV_FREE) &&
+		 lttng_ust_tracepoint_enabled(gomemtrace, sample))
+		gm_goheap_check_release((uintptr_t)g[REG_RDI], (size_t)g[REG_RSI]); /* before the call; only
+										      * while recording */
 	/* The syscall itself, with the registers it would have had. */
 	long r = gm_gotrap_sys6((long)g[REG_RAX], (long)g[REG_RDI], (long)g[REG_RSI], (long)g[REG_RDX],
 				(long)g[REG_R10], (long)g[REG_R8], (long)g[REG_R9]);

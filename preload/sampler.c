@@ -250,6 +250,10 @@ static void gm_sampler_take(enum gm_sample_kind kind, int malloc_ok, int flush)
 		gm_sampler_proc_info();
 		return;
 	}
+	/* the process began to leave: the exit sample supersedes a periodic one (before it writes
+	 * any go_chunks; checked again below, the exit may begin while this one reads) */
+	if (kind == GM_SAMPLE_PERIODIC && atomic_load(&gm_sampler_finished))
+		return;
 	struct gm_sampler_scratch *x = &gm_sampler_scratch[kind];
 	struct gm_tp_sample s;
 	memset(&s, 0, sizeof s);
