@@ -299,6 +299,13 @@ static void gm_goheap_batch(struct gm_goheap_scratch *x, pid_t pid, uint64_t seq
 		GM_GOHEAP_EMIT(seq, (uint64_t)base, x->inuse, x->released, x->resident, n);
 }
 
+/* No figures: all -1, from `source` (GM_GOHEAP_NONE or GM_GOHEAP_UNTRUSTED). */
+static void gm_goheap_unknown(struct gm_goheap_totals *t, uint8_t source)
+{
+	t->source = source;
+	t->mapped = t->inuse = t->free = t->released = t->resident = -1;
+}
+
 void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_totals *t)
 {
 	struct gm_goheap_scratch *x = &gm_goheap_scratch[ctx >= 0 && ctx < GM_SAMPLE_KINDS ? ctx : 0];
@@ -307,8 +314,7 @@ void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_t
 	memset(t, 0, sizeof *t);
 	t->source = GM_GOHEAP_NONE;
 	if (atomic_load_explicit(&gm_goheap_checks_bad, memory_order_acquire)) {
-		t->source = GM_GOHEAP_UNTRUSTED; /* the self-check failed: no figures */
-		t->mapped = t->inuse = t->free = t->released = t->resident = -1;
+		gm_goheap_unknown(t, GM_GOHEAP_UNTRUSTED); /* the self-check failed: no figures */
 		return;
 	}
 	for (int i = 0; i < GM_SLOTS; i++) {
@@ -338,9 +344,7 @@ void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_t
 		}
 	}
 	if (t->source == GM_GOHEAP_NONE)
-		t->mapped = t->inuse = t->free = t->released = t->resident = -1;
-	else if (atomic_load_explicit(&gm_goheap_checks_bad, memory_order_acquire)) {
-		t->source = GM_GOHEAP_UNTRUSTED; /* failed while reading: withhold this one too */
-		t->mapped = t->inuse = t->free = t->released = t->resident = -1;
-	}
+		gm_goheap_unknown(t, GM_GOHEAP_NONE);
+	else if (atomic_load_explicit(&gm_goheap_checks_bad, memory_order_acquire))
+		gm_goheap_unknown(t, GM_GOHEAP_UNTRUSTED); /* failed while reading: withhold this one too */
 }

@@ -7,12 +7,18 @@
 
 #include "tools/bufplan.h"
 
+uint64_t gm_bufplan_ceil2(uint64_t v)
+{
+	uint64_t p = 1;
+	while (p < v)
+		p *= 2;
+	return p;
+}
+
 uint64_t gm_bufplan_min_subbuf(uint32_t batch)
 {
-	uint64_t need = (uint64_t)batch * 32 + 2048, sub = 8192;
-	while (sub < need)
-		sub *= 2;
-	return sub;
+	uint64_t need = (uint64_t)batch * 32 + 2048;
+	return need > 8192 ? gm_bufplan_ceil2(need) : 8192;
 }
 
 /* The largest power of two <= v (v >= 1). */
@@ -28,9 +34,7 @@ void gm_bufplan(uint64_t budget, uint32_t ncpus, uint64_t min_subbuf, struct gm_
 {
 	if (!ncpus)
 		ncpus = 1;
-	uint64_t min = 1;
-	while (min < min_subbuf)
-		min *= 2;
+	uint64_t min = gm_bufplan_ceil2(min_subbuf);
 	if (min > GM_BUFPLAN_MAX_SUBBUF)
 		min = GM_BUFPLAN_MAX_SUBBUF;
 	uint64_t data = budget > GM_BUFPLAN_METADATA_ALLOWANCE ? budget - GM_BUFPLAN_METADATA_ALLOWANCE : 0;
@@ -57,12 +61,8 @@ void gm_bufplan(uint64_t budget, uint32_t ncpus, uint64_t min_subbuf, struct gm_
 
 uint64_t gm_bufplan_bytes(uint32_t ncpus, uint64_t num, uint64_t size)
 {
-	uint64_t n2 = 1, s2 = 1;
-	while (n2 < num)
-		n2 *= 2;
-	while (s2 < size)
-		s2 *= 2;
-	return (uint64_t)(ncpus ? ncpus : 1) * (n2 + 1) * s2 + GM_BUFPLAN_METADATA_ALLOWANCE;
+	return (uint64_t)(ncpus ? ncpus : 1) * (gm_bufplan_ceil2(num) + 1) * gm_bufplan_ceil2(size) +
+	       GM_BUFPLAN_METADATA_ALLOWANCE;
 }
 
 uint32_t gm_bufplan_parse_cpus(const char *t)

@@ -31,6 +31,9 @@ struct gm_bufplan {
 	bool over_budget;     /* even the smallest buffers exceed the budget (very many CPUs) */
 };
 
+/* The smallest power of two >= v (1 for 0), as LTTng rounds sub-buffer sizes and counts. */
+uint64_t gm_bufplan_ceil2(uint64_t v);
+
 /* The smallest sub-buffer that holds the largest event of a tracer writing `batch` records per
  * alloc_batch (32 bytes each, GOMEMTRACE_BATCH) — or a 128-frame stack, a proc_info with its
  * paths: 2 KiB on top — as a power of two, at least 8 KiB. */

@@ -27,10 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/elf_image.h"
-#include "gomemtrace/schema.h"
 #include <lttng/lttng-error.h>
 
+#include "common/elf_image.h"
+#include "gomemtrace/schema.h"
 #include "tools/bufplan.h"
 #include "tools/session.h"
 #include "tools/record.h"
@@ -915,11 +915,7 @@ static void gm_record_plan(const struct gm_record_opts *o, struct gm_record_buf 
 	snprintf(b->subbuf, sizeof b->subbuf, "%" PRIu64, sub);
 	snprintf(b->num, sizeof b->num, "%" PRIu64, num);
 	b->total = gm_bufplan_bytes(b->plan.ncpus, num, sub);
-	uint64_t s2 = 1, n2 = 1; /* what lttng makes of them: powers of two */
-	while (s2 < sub)
-		s2 *= 2;
-	while (n2 < num)
-		n2 *= 2;
+	uint64_t s2 = gm_bufplan_ceil2(sub), n2 = gm_bufplan_ceil2(num); /* what lttng makes of them */
 	bool own = o->subbuf_size || o->num_subbuf;
 	bool over = b->total > b->budget;
 	gm_record_say(over && !own, "%sbuffers: %.1f MiB of shared memory in the traced process (%" PRIu32

@@ -36,37 +36,28 @@ sc_cgo_leak_check() {
 		|| sc_fail "main.leakyHandler frames outside examples/cgoleak/main.go ($ff: frames, bad)"
 	sc_go_figures
 }
-sc_cgo_leak() {
-	sc_build "$v" "$EX/cgoleak" "$BIN/cgoleak"
-	sc_run -- "$BIN/cgoleak" -rounds 10 -per-round 100 -pause 20ms
+# sc_cgo_leak_run NAME [go build flags...]: examples/cgoleak built as $BIN/NAME, run and checked.
+sc_cgo_leak_run() {
+	local name=$1; shift
+	sc_build "$v" "$EX/cgoleak" "$BIN/$name" "$@"
+	sc_run -- "$BIN/$name" -rounds 10 -per-round 100 -pause 20ms
 	sc_cgo_leak_check
-	# not stripped: the C function is named too (a stripped binary has no symbol for it)
+}
+# Not stripped: the C function is named too (a stripped binary has no symbol for it).
+sc_cgo_leak_c_named() {
 	sc_within1 "suspects under cgoleak_make_record" "$(sc_suspect_bytes cgoleak_make_record)" \
 		$(( $(sc_truth c_leaked_allocs) / 3 * 512 ))
 }
+sc_cgo_leak() { sc_cgo_leak_run cgoleak; sc_cgo_leak_c_named; }
 
 # 9. The same program built stripped (-ldflags='-s -w'): same leak site, symbolized.
-sc_stripped() {
-	sc_build "$v" "$EX/cgoleak" "$BIN/cgoleak-stripped" -ldflags='-s -w'
-	sc_run -- "$BIN/cgoleak-stripped" -rounds 10 -per-round 100 -pause 20ms
-	sc_cgo_leak_check
-}
+sc_stripped() { sc_cgo_leak_run cgoleak-stripped -ldflags='-s -w'; }
 
 # 10. The same program built as a PIE (-buildmode=pie, as several distributions build Go
 # programs: the text and, in 1.26+, the pclntab's base move with the load address), plain and
 # stripped: same leak site, symbolized; the C function named when not stripped.
-sc_pie() {
-	sc_build "$v" "$EX/cgoleak" "$BIN/cgoleak-pie" -buildmode=pie
-	sc_run -- "$BIN/cgoleak-pie" -rounds 10 -per-round 100 -pause 20ms
-	sc_cgo_leak_check
-	sc_within1 "suspects under cgoleak_make_record" "$(sc_suspect_bytes cgoleak_make_record)" \
-		$(( $(sc_truth c_leaked_allocs) / 3 * 512 ))
-}
-sc_pie_stripped() {
-	sc_build "$v" "$EX/cgoleak" "$BIN/cgoleak-pie-stripped" -buildmode=pie -ldflags='-s -w'
-	sc_run -- "$BIN/cgoleak-pie-stripped" -rounds 10 -per-round 100 -pause 20ms
-	sc_cgo_leak_check
-}
+sc_pie() { sc_cgo_leak_run cgoleak-pie -buildmode=pie; sc_cgo_leak_c_named; }
+sc_pie_stripped() { sc_cgo_leak_run cgoleak-pie-stripped -buildmode=pie -ldflags='-s -w'; }
 
 # 2. A dropped 256 MiB Go heap spike still retained at exit.
 sc_scav_retention() {
