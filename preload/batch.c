@@ -131,13 +131,23 @@ void gm_batch_init(void)
 /* ---- stacks -------------------------------------------------------------------------- */
 
 #define GM_BATCH_STACKS (1u << 16) /* stacks remembered as written (direct-mapped, lossy) */
-/* Ids of stacks already written, by (id >> 1) & mask; any thread, relaxed: a stale slot only
- * means the stack is written again, which the reader ignores. Forgotten every second by the
- * flusher, so that a session started later, or a ring buffer in overwrite (flight recorder)
- * mode, gets every stack in use again within a second. */
+/* Ids of stacks already written, by (id >> 1) & mask, each stored as id ^ gm_batch_salt; any
+ * thread, relaxed: a stale slot only means the stack is written again, which the reader
+ * ignores. A new salt forgets them all at once (gm_batch_forget): every second, so that a
+ * ring buffer in overwrite mode (flight recorder) gets every stack in use again within a
+ * second, and at once when a new session starts (the sampler's resync). */
 static _Atomic uint64_t gm_batch_seen[GM_BATCH_STACKS];
+/* Even, so that id ^ salt (id is odd) is never 0, the empty slot. Written by the sampler
+ * thread (gm_batch_forget), read by every hook that records a stack. */
+static _Atomic uint64_t gm_batch_salt;
 #define GM_BATCH_FORGET_EVERY (1000 / GM_BATCH_FLUSH_MS) /* flushes between two forgets */
 static uint32_t gm_batch_rounds; /* periodic flushes so far; the sampler thread's */
+
+void gm_batch_forget(void)
+{
+	/* seq_cst: visible to every thread before the caller writes its resync marker */
+	atomic_fetch_add(&gm_batch_salt, 0x9e3779b97f4a7c16ULL);
+}
 
 /* The id of stack st[0..d): a 64-bit hash of the frames, never 0. */
 static uint64_t gm_batch_stack_hash(const uint64_t *st, uint32_t d)
@@ -162,10 +172,11 @@ static uint64_t gm_batch_stack_hash(const uint64_t *st, uint32_t d)
 static uint64_t gm_batch_stack_id(const uint64_t *st, uint32_t d)
 {
 	uint64_t id = gm_batch_stack_hash(st, d);
+	uint64_t key = id ^ atomic_load_explicit(&gm_batch_salt, memory_order_acquire);
 	_Atomic uint64_t *slot = &gm_batch_seen[(id >> 1) & (GM_BATCH_STACKS - 1)];
-	if (atomic_load_explicit(slot, memory_order_relaxed) != id) {
+	if (atomic_load_explicit(slot, memory_order_relaxed) != key) {
 		lttng_ust_do_tracepoint(gomemtrace, stack, id, st, d);
-		atomic_store_explicit(slot, id, memory_order_release);
+		atomic_store_explicit(slot, key, memory_order_release);
 	}
 	return id;
 }
@@ -205,12 +216,13 @@ bool gm_batch_add(unsigned kind, uintptr_t ptr, uint64_t size, const uint64_t *s
 			break; /* an older free of the same address: not this block */
 		}
 	}
-	uint64_t id = has_stack ? gm_batch_stack_id(st, depth) : 0;
 	uint64_t *r = b->rec + (size_t)b->n * GM_BATCH_WORDS;
 	r[0] = gm_batch_now(); /* after the check of claim: see the protocol above */
+	/* the stack's id after the time: a record stamped after a resync marker looked its
+	 * stack up in the table the resync emptied */
+	r[3] = has_stack ? gm_batch_stack_id(st, depth) : 0;
 	r[1] = ptr;
 	r[2] = size | (uint64_t)kind << GM_BATCH_KIND_SHIFT;
-	r[3] = id;
 	if (++b->n >= gm_config.batch)
 		gm_batch_write(b);
 	atomic_store_explicit(&b->busy, 0, memory_order_release);
@@ -258,8 +270,7 @@ void gm_batch_flush_all(bool final)
 			mine[i / 64] |= 1ULL << (i % 64);
 		}
 	if (!final && ++gm_batch_rounds % GM_BATCH_FORGET_EVERY == 0)
-		for (uint32_t k = 0; k < GM_BATCH_STACKS; k++)
-			atomic_store_explicit(&gm_batch_seen[k], 0, memory_order_relaxed);
+		gm_batch_forget();
 	bool any = false;
 	for (int k = 0; k < GM_BATCH_SLOTS / 64; k++)
 		any |= mine[k] != 0;

@@ -26,6 +26,10 @@ void gm_batch_init(void);
 bool gm_batch_add(unsigned kind, uintptr_t ptr, uint64_t size, const uint64_t *st, uint32_t depth,
 		  bool has_stack);
 
+/* Forget which stacks were written: each is written again (gomemtrace:stack) at its next use.
+ * Sampler thread only (every second, and when a new session starts); lock-free, no syscall. */
+void gm_batch_forget(void);
+
 /* Write out every thread's buffer, then gomemtrace:flush. `final`: at exit (wait a little
  * for threads inside a hook; report what could not be written). Sampler thread or the exit
  * path only; async-signal-safe (the Go exit runs it in the trap's handler). */

@@ -7,6 +7,7 @@
 
 #include "gomemtrace/tp.h"
 #include "preload/guard.h"
+#include "preload/resync.h"
 #include "preload/sampler.h"
 
 __thread int gm_guard_depth __attribute__((tls_model("initial-exec")));
@@ -32,6 +33,7 @@ void gm_guard_proc_info(void)
 					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return;
 	gm_guard_depth++;
+	gm_resync_start_event();
 	gm_sampler_proc_info();
 	gm_guard_depth--;
 }

@@ -8,6 +8,7 @@
 #include "preload/gosyms.h"
 #include "preload/gotrap.h"
 #include "preload/guard.h"
+#include "preload/resync.h"
 #include "preload/sampler.h"
 #include "preload/sampling.h"
 #include "preload/stack.h"
@@ -16,6 +17,7 @@ __attribute__((constructor(200))) static void gm_init(void)
 {
 	gm_guard_depth++; /* nothing the tracer does while starting is the program's */
 	gm_config_load();
+	gm_resync_init();
 	gm_sampling_init();
 	gm_gosyms_init();
 	gm_stack_init(); /* after gosyms: it needs the Go text range */

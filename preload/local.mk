@@ -2,10 +2,12 @@
 pkglib_LTLIBRARIES += preload/libgomemtrace.la
 # Order matters: tp.c first, so that the provider's destructor (which unregisters the probes)
 # runs after sampler.c's, which takes the final sample of a C exit (destructors of one object
-# run in reverse link order).
+# run in reverse link order), and resync.c right after it, whose constructor of default priority
+# must run once the probes are registered (constructors of one object run in link order).
 preload_libgomemtrace_la_SOURCES = \
 	preload/export.h \
 	preload/tp.c \
+	preload/resync.c preload/resync.h \
 	preload/init.c \
 	preload/config.c preload/config.h \
 	preload/guard.c preload/guard.h \

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 
 #include "preload/export.h"
+#include "preload/resync.h"
 #include "preload/sampler.h"
 #include "preload/sampling.h"
 
@@ -232,6 +233,7 @@ void gm_sampler_proc_info(void)
 		.stack_layout = gm_stack_layout_desc(),
 		.stack_hop_failures = gm_stack_hop_failures(),
 		.stack_hop_reason = gm_stack_hop_reason(),
+		.start_ns = gm_resync_start_ns,
 	};
 	gm_goheap_check_counts(&p.go_heap_checked, &p.go_heap_check_failed, &p.go_heap_check_addr);
 	lttng_ust_do_tracepoint(gomemtrace, proc_info, &p);
@@ -305,8 +307,9 @@ static void *gm_sampler_main(void *arg)
 	gm_guard_hold_forever();
 	pthread_setname_np(pthread_self(), "gomemtrace");
 	gm_guard_thread_check();
+	/* a tick at least every 100 ms: batches written out, and a session started late noticed */
 	uint32_t every = gm_config.sample_interval_ms, tick = every;
-	if (gm_config.batch > 1 && (!tick || tick > GM_BATCH_FLUSH_MS))
+	if (!tick || tick > GM_BATCH_FLUSH_MS)
 		tick = GM_BATCH_FLUSH_MS;
 	uint64_t since_sample = 0; /* ms since the last sample */
 	struct timespec next;
@@ -319,8 +322,15 @@ static void *gm_sampler_main(void *arg)
 			;
 		if (atomic_load(&gm_sampler_finished))
 			return NULL;
+		/* a new session first: its reader applies this flush's records knowing the window began */
+		int begun = gm_resync_check();
 		gm_batch_flush_all(false); /* before the sample: the reader sees the C heap up to it */
 		since_sample += tick;
+		if (begun && every) { /* a new session: a sample now, the next one a period on */
+			gm_sampler_take(GM_SAMPLE_PERIODIC, 1, 0);
+			since_sample = 0;
+			continue;
+		}
 		if (!every || since_sample < every)
 			continue;
 		since_sample = 0;

@@ -1,8 +1,9 @@
-/* gomemtrace.c: the `gomemtrace` command: dispatches to its subcommands (record, preload-path,
+/* gomemtrace.c: the `gomemtrace` command: dispatches to its subcommands (record, attach, preload-path,
  * report: the reader in tools/report/) and answers --help and --version. */
 #include <stdio.h>
 #include <string.h>
 
+#include "tools/attach.h"
 #include "tools/record.h"
 #include "tools/report/report.h"
 
@@ -16,6 +17,8 @@ static const char gm_main_usage_text[] =
 	"commands:\n"
 	"  record [options] -- PROGRAM [ARGS...]  run PROGRAM under a new LTTng session with the\n"
 	"                                         tracer preloaded; see gomemtrace record --help\n"
+	"  attach --pid PID [--duration S]          record a window of a running process started\n"
+	"                                         with the preload (gomemtrace attach --help)\n"
 	"  preload-path                           print the absolute path of libgomemtrace.so\n"
 	"                                         (for your own LTTng sessions)\n"
 	"  report [options] TRACE_DIR             findings, memory split, leak suspects\n"
@@ -55,6 +58,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "record"))
 		return gm_record_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "attach"))
+		return gm_attach_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "preload-path"))
 		return gm_main_preload_path(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))

@@ -64,8 +64,6 @@ struct gm_record_opts {
 	char **argv;             /* PROGRAM and its arguments (NULL-terminated) */
 };
 
-/* The LTTng channel every event goes to. */
-#define GM_RECORD_CHANNEL "gomemtrace"
 
 static const char gm_record_usage_text[] =
 	"usage: gomemtrace record [options] -- PROGRAM [ARGS...]\n"
@@ -102,10 +100,16 @@ static const char gm_record_usage_text[] =
 /* ---- messages ---- */
 
 static bool gm_record_quiet; /* -q given (main thread only) */
+static const char *gm_record_cmd = "record"; /* the subcommand the messages name (main thread only) */
 
-static void gm_record_say(bool always, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gm_record_messages(const char *cmd, bool quiet)
+{
+	gm_record_cmd = cmd;
+	gm_record_quiet = quiet;
+}
+
 /* One line "gomemtrace record: ..." on stderr; skipped under -q unless `always`. */
-static void gm_record_say(bool always, const char *fmt, ...)
+void gm_record_say(bool always, const char *fmt, ...)
 {
 	if (gm_record_quiet && !always)
 		return;
@@ -114,7 +118,7 @@ static void gm_record_say(bool always, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "gomemtrace record: %s\n", buf);
+	fprintf(stderr, "gomemtrace %s: %s\n", gm_record_cmd, buf);
 }
 
 /* ---- option checks ---- */
@@ -254,7 +258,7 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		return GM_RECORD_EXIT_FAILED;
 	}
 	o->argv = argv + optind;
-	gm_record_quiet = o->quiet;
+	gm_record_messages("record", o->quiet);
 	return 0;
 }
 
@@ -435,7 +439,7 @@ static int gm_record_lttng_v(const char *what, int timeout_s, va_list ap)
 }
 
 /* Run `lttng ARGS...` with a deadline: -2 when lttng had to be killed after timeout_s seconds. */
-static int gm_record_lttng_timed(const char *what, int timeout_s, ...)
+int gm_record_lttng_timed(const char *what, int timeout_s, ...)
 {
 	va_list ap;
 	va_start(ap, timeout_s);
@@ -604,7 +608,7 @@ static const char *gm_record_ust_lib(const char *name, char *buf, size_t size)
 }
 
 /* PROGRAM's base name, reduced to characters safe in a session or directory name. */
-static void gm_record_tag(const char *prog, char *buf, size_t size)
+void gm_record_tag(const char *prog, char *buf, size_t size)
 {
 	const char *b = strrchr(prog, '/');
 	b = b ? b + 1 : prog;
@@ -618,7 +622,7 @@ static void gm_record_tag(const char *prog, char *buf, size_t size)
 
 /* The absolute trace directory in buf: -o DIR (refused if it holds files already), else
  * ./gomemtrace-TAG-YYYYmmdd-HHMMSS[-N], a name not in use. 0 or an exit status. */
-static int gm_record_output_dir(const struct gm_record_opts *o, const char *tag, char *buf, size_t size)
+int gm_record_output_dir_for(const char *output, const char *tag, char *buf, size_t size)
 {
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof cwd)) {
@@ -626,11 +630,11 @@ static int gm_record_output_dir(const struct gm_record_opts *o, const char *tag,
 		return GM_RECORD_EXIT_FAILED;
 	}
 	struct stat st;
-	if (o->output) {
-		int n = o->output[0] == '/' ? snprintf(buf, size, "%s", o->output)
-					    : snprintf(buf, size, "%s/%s", cwd, o->output);
+	if (output) {
+		int n = output[0] == '/' ? snprintf(buf, size, "%s", output)
+					    : snprintf(buf, size, "%s/%s", cwd, output);
 		if (n < 0 || (size_t)n >= size) {
-			gm_record_say(true, "-o %s: path too long", o->output);
+			gm_record_say(true, "-o %s: path too long", output);
 			return GM_RECORD_EXIT_FAILED;
 		}
 		char sub[PATH_MAX + 8];
@@ -749,31 +753,6 @@ static uint64_t gm_record_mi_sum(const char *xml, const char *tag)
 	return sum;
 }
 
-/* The data channel's buffers as record creates them. Filled by gm_record_plan(); read-only after. */
-struct gm_record_buf {
-	struct gm_bufplan plan; /* what the budget gives */
-	uint64_t budget;        /* the budget (bytes) */
-	bool full;              /* full mode (every allocation recorded): the bigger default budget */
-	char subbuf[32], num[16]; /* what lttng is given: the plan's, or --subbuf-size / --num-subbuf */
-	uint64_t total;         /* bytes of shared memory in each traced process, metadata included */
-};
-
-/* What happened during one recording, for the report and gomemtrace-record.txt.
- * Main thread only. */
-struct gm_record_result {
-	const struct gm_record_opts *opts; /* the command line */
-	const struct gm_record_buf *buf;   /* the buffers */
-	const char *path;                  /* PROGRAM as executed */
-	const char *session;               /* LTTng session name */
-	char **env;                        /* the program's environment */
-	time_t start;                      /* when the session started */
-	pid_t pid;                         /* the program's pid (0: never started) */
-	int status;                        /* its exit status as we return it (-1: none) */
-	bool counted;                      /* the discard counters below were read */
-	uint64_t discarded;                /* events the ring buffer discarded (all channels) */
-	uint64_t lost;                     /* packets lost (overwrite mode; 0 in discard mode) */
-};
-
 /* One value on one line: newlines and backslashes escaped. */
 static void gm_record_put(FILE *f, const char *key, const char *v)
 {
@@ -792,7 +771,7 @@ static void gm_record_put(FILE *f, const char *key, const char *v)
 /* DIR/gomemtrace-record.txt: how the trace was made, key=value lines, for the reader (it
  * tells the traced program's pid from other processes of the same user that the per-UID
  * session also recorded). babeltrace2 ignores the file. */
-static void gm_record_write_info(const char *dir, const struct gm_record_result *res)
+void gm_record_write_info(const char *dir, const struct gm_record_result *res)
 {
 	char path[PATH_MAX + 32], tmp[PATH_MAX + 40];
 	snprintf(path, sizeof path, "%s/gomemtrace-record.txt", dir);
@@ -806,14 +785,16 @@ static void gm_record_write_info(const char *dir, const struct gm_record_result 
 	struct tm tm;
 	localtime_r(&res->start, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S%z", &tm);
-	fprintf(f, "# gomemtrace record: how this trace was recorded (key=value; arg repeats, in order)\n");
-	fprintf(f, "format=1\nversion=%s\n", PACKAGE_VERSION);
+	fprintf(f, "# gomemtrace %s: how this trace was recorded (key=value; arg repeats, in order)\n", res->mode);
+	fprintf(f, "format=1\nversion=%s\nmode=%s\n", PACKAGE_VERSION, res->mode);
 	gm_record_put(f, "session", res->session);
 	fprintf(f, "start=%s\npid=%ld\n", when, (long)res->pid);
 	gm_record_put(f, "program", res->path);
-	for (char **a = res->opts->argv; *a; a++)
+	for (char **a = res->argv; a && *a; a++)
 		gm_record_put(f, "arg", *a);
 	fprintf(f, "exit_status=%d\n", res->status);
+	if (res->extra)
+		fputs(res->extra, f);
 	if (res->counted)
 		fprintf(f, "discarded_events=%" PRIu64 "\nlost_packets=%" PRIu64 "\n", res->discarded, res->lost);
 	else
@@ -836,7 +817,7 @@ static void gm_record_write_info(const char *dir, const struct gm_record_result 
 
 /* Stop the session, count what it discarded, destroy it, write gomemtrace-record.txt.
  * Reports on stderr; -1 on failure. `res` NULL: the session never started. */
-static int gm_record_finish(const char *session, const char *dir, struct gm_record_result *res)
+int gm_record_finish(const char *session, const char *dir, struct gm_record_result *res)
 {
 	int rc = 0;
 	bool stopped = false; /* stop returned: the data is flushed (lttng stop waits for it) */
@@ -901,15 +882,14 @@ static uint64_t gm_record_setting(const char *opt, const char *env, uint64_t dfl
 	return *e ? dflt : v;
 }
 
-static void gm_record_plan(const struct gm_record_opts *o, struct gm_record_buf *b)
+void gm_record_plan_buffers(const struct gm_record_bufopts *o, struct gm_record_buf *b)
 {
 	memset(b, 0, sizeof *b);
-	b->full = gm_record_setting(o->sample_bytes, "GOMEMTRACE_SAMPLE_BYTES", 1) == 0;
+	b->full = o->full;
 	b->budget = o->budget ? gm_bufplan_parse_size(o->budget)
 			      : b->full ? GM_BUFPLAN_FULL_BUDGET : GM_BUFPLAN_SAMPLED_BUDGET;
-	uint32_t batch = (uint32_t)gm_record_setting(o->batch, "GOMEMTRACE_BATCH", 128);
-	gm_bufplan(b->budget, gm_bufplan_possible_cpus(), gm_bufplan_min_subbuf(batch > GM_BATCH_MAX ? GM_BATCH_MAX : batch),
-		   &b->plan);
+	uint32_t batch = o->batch > GM_BATCH_MAX ? GM_BATCH_MAX : o->batch;
+	gm_bufplan(b->budget, gm_bufplan_possible_cpus(), gm_bufplan_min_subbuf(batch), &b->plan);
 	uint64_t sub = o->subbuf_size ? gm_bufplan_parse_size(o->subbuf_size) : b->plan.subbuf_size;
 	uint64_t num = o->num_subbuf ? strtoull(o->num_subbuf, NULL, 10) : b->plan.num_subbuf;
 	snprintf(b->subbuf, sizeof b->subbuf, "%" PRIu64, sub);
@@ -928,13 +908,25 @@ static void gm_record_plan(const struct gm_record_opts *o, struct gm_record_buf 
 			      "--buffer-budget on %" PRIu32 " possible CPUs", b->plan.ncpus);
 }
 
+static void gm_record_plan(const struct gm_record_opts *o, struct gm_record_buf *b)
+{
+	struct gm_record_bufopts bo = {
+		.budget = o->budget, .subbuf_size = o->subbuf_size, .num_subbuf = o->num_subbuf,
+		.full = gm_record_setting(o->sample_bytes, "GOMEMTRACE_SAMPLE_BYTES", 1) == 0,
+		.batch = (uint32_t)gm_record_setting(o->batch, "GOMEMTRACE_BATCH", 128),
+	};
+	gm_record_plan_buffers(&bo, b);
+}
+
 /* Create, configure and start the session (liblttng-ctl: session.c). 0, or -1 after a message
  * (session destroyed). */
-static int gm_record_start(const struct gm_record_buf *b, const char *session, const char *dir)
+int gm_record_start_session(const struct gm_record_buf *b, const char *session, const char *dir, pid_t pid,
+			    const char *const *events)
 {
 	struct gm_session_spec spec = { .name = session, .dir = dir, .channel = GM_RECORD_CHANNEL,
 					.subbuf_size = gm_bufplan_parse_size(b->subbuf),
-					.num_subbuf = strtoull(b->num, NULL, 10) };
+					.num_subbuf = strtoull(b->num, NULL, 10), .pid = pid,
+					.events = events };
 	const char *what = "";
 	int rc = gm_session_start(&spec, &what);
 	if (rc == 0)
@@ -981,7 +973,7 @@ int gm_record_main(int argc, char **argv)
 	}
 	char tag[48], dir[PATH_MAX], session[256];
 	gm_record_tag(prog, tag, sizeof tag);
-	if ((rc = gm_record_output_dir(&o, tag, dir, sizeof dir)) != 0)
+	if ((rc = gm_record_output_dir_for(o.output, tag, dir, sizeof dir)) != 0)
 		return rc;
 	if (o.session)
 		snprintf(session, sizeof session, "%s", o.session);
@@ -997,11 +989,11 @@ int gm_record_main(int argc, char **argv)
 
 	struct gm_record_buf buf;
 	gm_record_plan(&o, &buf);
-	if (gm_record_sessiond() != 0 || gm_record_start(&buf, session, dir) != 0)
+	if (gm_record_sessiond() != 0 || gm_record_start_session(&buf, session, dir, 0, NULL) != 0)
 		return GM_RECORD_EXIT_FAILED;
 	gm_record_say(false, "recording %s into %s (LTTng session %s)", prog, dir, session);
-	struct gm_record_result res = { .opts = &o, .buf = &buf, .path = path, .session = session, .env = env,
-					.start = time(NULL), .status = -1 };
+	struct gm_record_result res = { .mode = "record", .argv = o.argv, .buf = &buf, .path = path,
+					.session = session, .env = env, .start = time(NULL), .status = -1 };
 
 	sigset_t pending;
 	sigpending(&pending);

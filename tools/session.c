@@ -1,5 +1,6 @@
 /* session.c: the LTTng session of `gomemtrace record` through liblttng-ctl (see session.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lttng/lttng.h>
@@ -7,7 +8,8 @@
 #include "tools/session.h"
 
 /* The events record enables (docs/events.md): ours, and lttng-ust's module information. */
-static const char *const gm_session_events[] = { "gomemtrace:*", "lttng_ust_statedump:*", "lttng_ust_lib:*" };
+static const char *const gm_session_events[] = { "gomemtrace:*", "lttng_ust_statedump:*", "lttng_ust_lib:*", NULL };
+static char gm_session_resync_name[] = "gomemtrace:resync";
 
 int gm_session_daemon_alive(void) { return lttng_session_daemon_alive() == 1; }
 
@@ -33,13 +35,14 @@ static int gm_session_fill(struct lttng_handle *h, struct lttng_domain *dom, con
 	if (ret < 0)
 		return ret;
 	*what = "enable the gomemtrace events";
-	for (size_t i = 0; i < sizeof gm_session_events / sizeof gm_session_events[0]; i++) {
+	const char *const *names = s->events ? s->events : gm_session_events;
+	for (size_t i = 0; names[i]; i++) {
 		struct lttng_event *ev = lttng_event_create();
 		if (!ev)
 			return -LTTNG_ERR_NOMEM;
 		ev->type = LTTNG_EVENT_TRACEPOINT;
 		ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
-		snprintf(ev->name, sizeof ev->name, "%s", gm_session_events[i]);
+		snprintf(ev->name, sizeof ev->name, "%s", names[i]);
 		ret = lttng_enable_event_with_exclusions(h, ev, (char *)s->channel, NULL, 0, NULL);
 		lttng_event_destroy(ev);
 		if (ret < 0)
@@ -72,8 +75,15 @@ int gm_session_start(const struct gm_session_spec *s, const char **what)
 	memset(&dom, 0, sizeof dom);
 	dom.type = LTTNG_DOMAIN_UST;
 	dom.buf_type = LTTNG_BUFFER_PER_UID;
-	struct lttng_handle *h = lttng_create_handle(s->name, &dom);
-	int ret = h ? gm_session_fill(h, &dom, s, what) : -LTTNG_ERR_NOMEM;
+	int ret = 0;
+	if (s->pid > 0) { /* before any event: no other process ever sees this session's events on */
+		*what = "limit the LTTng session to the process (vpid tracker)";
+		ret = gm_session_track_pid(s->name, s->pid);
+		ret = ret > 0 ? 0 : ret;
+	}
+	struct lttng_handle *h = ret == 0 ? lttng_create_handle(s->name, &dom) : NULL;
+	if (ret == 0)
+		ret = h ? gm_session_fill(h, &dom, s, what) : -LTTNG_ERR_NOMEM;
 	lttng_destroy_handle(h);
 	if (ret == 0) {
 		*what = "start the LTTng session";
@@ -82,4 +92,101 @@ int gm_session_start(const struct gm_session_spec *s, const char **what)
 	if (ret < 0)
 		lttng_destroy_session(s->name);
 	return ret;
+}
+
+int gm_session_track_pid(const char *name, int pid)
+{
+	struct lttng_process_attr_tracker_handle *t = NULL;
+	enum lttng_error_code code =
+		lttng_session_get_tracker_handle(name, LTTNG_DOMAIN_UST, LTTNG_PROCESS_ATTR_VIRTUAL_PROCESS_ID, &t);
+	if (code != LTTNG_OK)
+		return -(int)code;
+	int ret = 0;
+	enum lttng_tracking_policy pol;
+	if (lttng_process_attr_tracker_handle_get_tracking_policy(t, &pol) != LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK)
+		ret = -LTTNG_ERR_UNK;
+	else if (pol != LTTNG_TRACKING_POLICY_INCLUDE_SET &&
+		 lttng_process_attr_tracker_handle_set_tracking_policy(t, LTTNG_TRACKING_POLICY_INCLUDE_SET) !=
+			 LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK)
+		ret = -LTTNG_ERR_UNK;
+	if (ret == 0) {
+		enum lttng_process_attr_tracker_handle_status st =
+			lttng_process_attr_virtual_process_id_tracker_handle_add_pid(t, pid);
+		ret = st == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK	    ? 0
+		      : st == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_EXISTS ? 1
+		      : st == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_SESSION_DOES_NOT_EXIST
+			      ? -LTTNG_ERR_SESS_NOT_FOUND
+			      : -LTTNG_ERR_UNK;
+	}
+	lttng_process_attr_tracker_handle_destroy(t);
+	return ret;
+}
+
+int gm_session_enable_resync(const char *name, const char *channel)
+{
+	struct lttng_domain dom;
+	memset(&dom, 0, sizeof dom);
+	dom.type = LTTNG_DOMAIN_UST;
+	dom.buf_type = LTTNG_BUFFER_PER_UID;
+	struct lttng_handle *h = lttng_create_handle(name, &dom);
+	if (!h)
+		return -LTTNG_ERR_NOMEM;
+	struct lttng_event *ev = lttng_event_create();
+	int ret = -LTTNG_ERR_NOMEM;
+	if (ev) {
+		ev->type = LTTNG_EVENT_TRACEPOINT;
+		ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
+		snprintf(ev->name, sizeof ev->name, "%s", gm_session_resync_name);
+		ret = lttng_enable_event_with_exclusions(h, ev, (char *)channel, NULL, 0, NULL);
+		lttng_event_destroy(ev);
+	}
+	lttng_destroy_handle(h);
+	return ret;
+}
+
+int gm_session_app_events(int pid, char ***names)
+{
+	*names = NULL;
+	struct lttng_domain dom;
+	memset(&dom, 0, sizeof dom);
+	dom.type = LTTNG_DOMAIN_UST;
+	struct lttng_handle *h = lttng_create_handle(NULL, &dom);
+	if (!h)
+		return -LTTNG_ERR_NOMEM;
+	struct lttng_event *ev = NULL;
+	int n = lttng_list_tracepoints(h, &ev);
+	lttng_destroy_handle(h);
+	if (n < 0)
+		return n;
+	char **out = calloc((size_t)n + 3, sizeof *out);
+	int k = 0;
+	for (int i = 0; out && i < n; i++)
+		if (ev[i].pid == (pid_t)pid && !strncmp(ev[i].name, "gomemtrace:", 11) &&
+		    strcmp(ev[i].name, gm_session_resync_name) != 0)
+			out[k++] = strdup(ev[i].name);
+	free(ev);
+	if (!out)
+		return -LTTNG_ERR_NOMEM;
+	if (k) {
+		out[k++] = strdup("lttng_ust_statedump:*");
+		out[k++] = strdup("lttng_ust_lib:*");
+	}
+	*names = out;
+	return k;
+}
+
+int gm_session_find(const char *prefix, char *buf, size_t size)
+{
+	struct lttng_session *list = NULL;
+	int n = lttng_list_sessions(&list);
+	if (n < 0)
+		return n;
+	int found = 0;
+	for (int i = 0; i < n && !found; i++)
+		if (!strncmp(list[i].name, prefix, strlen(prefix))) {
+			snprintf(buf, size, "%s", list[i].name);
+			found = 1;
+		}
+	free(list);
+	return found;
 }

@@ -48,6 +48,7 @@ struct gm_tp_proc_info {
 	uint32_t go_heap_checked;    /* runtime page releases that matched the page bitmaps */
 	uint32_t go_heap_check_failed; /* ... that did not (then go_source = GM_GOHEAP_UNTRUSTED) */
 	uint64_t go_heap_check_addr; /* the first release that did not, 0 if none */
+	uint64_t start_ns;           /* CLOCK_MONOTONIC ns when the tracer started in this process */
 };
 struct gm_tp_sample {
 	uint64_t seq; /* sample number, from 0 */
@@ -257,7 +258,30 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, proc_info,
 		 * after one that does not match, the samples carry no Go page states. */
 		lttng_ust_field_integer(uint32_t, go_heap_checked, p->go_heap_checked)
 		lttng_ust_field_integer(uint32_t, go_heap_check_failed, p->go_heap_check_failed)
-		lttng_ust_field_integer_hex(uint64_t, go_heap_check_addr, p->go_heap_check_addr)))
+		lttng_ust_field_integer_hex(uint64_t, go_heap_check_addr, p->go_heap_check_addr)
+		/* When the tracer started in this process (its exec, or its fork), CLOCK_MONOTONIC
+		 * ns (LTTng-UST's clock): a window's report says how long the process ran before. */
+		lttng_ust_field_integer(uint64_t, start_ns, p->start_ns)))
+
+/* The process's beginning is in the trace: written once, as the tracer starts in it (after
+ * its probes are registered, before main), or by a fork()ed child whose parent had it
+ * enabled. A process that has proc_info.start_ns but no gomemtrace:start was already running
+ * when the session started (gomemtrace attach, a snapshot): its report is a window's
+ * (docs/report.md). `start_ns` as in proc_info; `how` 0: exec, 1: fork. */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, start,
+	LTTNG_UST_TP_ARGS(uint64_t, start_ns, uint8_t, how),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, start_ns, start_ns)
+		lttng_ust_field_integer(uint8_t, how, how)))
+
+/* The tracer noticed that this event became enabled (gomemtrace attach enables it once its
+ * session is active) and wrote again what a reader of a session started late needs: it forgot
+ * which stacks it had written (each is written again at its next use), then wrote
+ * gomemtrace:proc_info, this event, and a sample. Batch records stamped after this event name
+ * only stacks the session holds. `seq`: resyncs so far in this process, from 0. */
+LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, resync,
+	LTTNG_UST_TP_ARGS(uint32_t, seq),
+	LTTNG_UST_TP_FIELDS(lttng_ust_field_integer(uint32_t, seq, seq)))
 /* The Go trap changed state (armed, refused, disarmed); `sites` = patched syscall sites. */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, trap_status,
 	LTTNG_UST_TP_ARGS(uint8_t, state, uint32_t, sites, const char *, reason),

@@ -27,7 +27,7 @@ static const char *const gm_rep_field_names[GM_F_COUNT] = {
 	"go_free", "go_released", "go_resident", "base", "baddr", "memsz",
 	"is_pic", "sample_big", "tid", "id", "upto", "unflushed", "batch",
 	"kind", "go_read_ns", "stack_hop_failures", "go_heap_checked", "go_heap_check_failed",
-	"go_heap_check_addr",
+	"go_heap_check_addr", "start_ns", "how",
 };
 static const char *const gm_rep_str_names[GM_S_COUNT] = { "exe", "go_version", "path", "reason", "procname",
 							   "stack_layout", "stack_hop_reason" };
@@ -47,7 +47,8 @@ static const struct { const char *name; enum gm_rep_kind kind; } gm_rep_kinds[] 
 	{ "gomemtrace:trap_status", GM_EV_TRAP_STATUS }, { "gomemtrace:go_exit", GM_EV_GO_EXIT },
 	{ "gomemtrace:sample", GM_EV_SAMPLE }, { "gomemtrace:go_chunks", GM_EV_GO_CHUNKS },
 	{ "gomemtrace:alloc_batch", GM_EV_ALLOC_BATCH }, { "gomemtrace:stack", GM_EV_STACK },
-	{ "gomemtrace:flush", GM_EV_FLUSH },
+	{ "gomemtrace:flush", GM_EV_FLUSH }, { "gomemtrace:start", GM_EV_START },
+	{ "gomemtrace:resync", GM_EV_RESYNC },
 	{ "lttng_ust_statedump:start", GM_EV_SD_START },
 	{ "lttng_ust_statedump:bin_info", GM_EV_SD_BIN_INFO },
 	{ "lttng_ust_statedump:build_id", GM_EV_SD_BUILD_ID },

@@ -29,6 +29,8 @@ enum gm_rep_kind {
 	GM_EV_ALLOC_BATCH, /* tid, rec[] (records: include/gomemtrace/schema.h) */
 	GM_EV_STACK,       /* id, stack[] */
 	GM_EV_FLUSH,       /* upto, final, unflushed */
+	GM_EV_START,       /* start_ns, how: the process's beginning is in the trace */
+	GM_EV_RESYNC,      /* seq: the tracer resynchronized with a session started late */
 	GM_EV_SD_START,    /* lttng_ust_statedump:start */
 	GM_EV_SD_BIN_INFO, /* lttng_ust_statedump:bin_info: baddr, memsz, path, is_pic */
 	GM_EV_SD_BUILD_ID, /* lttng_ust_statedump:build_id: baddr, build_id[] */
@@ -50,7 +52,7 @@ enum gm_rep_field {
 	GM_F_GO_FREE, GM_F_GO_RELEASED, GM_F_GO_RESIDENT, GM_F_BASE, GM_F_BADDR, GM_F_MEMSZ,
 	GM_F_IS_PIC, GM_F_SAMPLE_BIG, GM_F_TID, GM_F_ID, GM_F_UPTO, GM_F_UNFLUSHED, GM_F_BATCH,
 	GM_F_KIND, GM_F_GO_READ_NS, GM_F_HOP_FAILURES, GM_F_GO_HEAP_CHECKED, GM_F_GO_HEAP_CHECK_FAILED,
-	GM_F_GO_HEAP_CHECK_ADDR,
+	GM_F_GO_HEAP_CHECK_ADDR, GM_F_START_NS, GM_F_HOW,
 	GM_F_COUNT
 };
 /* String fields. */

@@ -98,6 +98,24 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		fprintf(o, "%d", p->exit_status);
 	else
 		fputs("null", o);
+	fputs(",\n      \"run_window\": ", o);
+	if (p->window) {
+		int64_t off = p->cycles_known ? p->cycles_off : 0;
+		fprintf(o, "{ \"start_s\": %.6f, \"end_s\": %.6f, \"duration_s\": %.6f, \"start_unix_ns\": %" PRIu64
+			   ", \"start_mono_ns\": %" PRId64 ", \"end_mono_ns\": %" PRId64 ", \"process_age_s\": ",
+			gm_json_secs(m, p->win_start), gm_json_secs(m, p->win_end),
+			p->win_end > p->win_start ? (double)(p->win_end - p->win_start) / 1e9 : 0.0, p->win_start,
+			(int64_t)p->win_start - off, (int64_t)p->win_end - off);
+		if (p->start_ns && p->start_ns < p->win_start)
+			fprintf(o, "%.3f", (double)(p->win_start - p->start_ns) / 1e9);
+		else
+			fputs("null", o);
+		fprintf(o, ", \"resynced\": %s, \"frees_of_older_blocks\": %" PRIu64 ", \"records_before\": %" PRIu64
+			   ", \"records_after\": %" PRIu64 " }", p->resynced ? "true" : "false", p->unknown_frees,
+			p->before_window, p->after_window);
+	} else {
+		fputs("null", o);
+	}
 	fprintf(o, ",\n      \"final\": { \"sample\": \"%s\", \"at_s\": ", gm_rep_sample_kind_name(&p->last));
 	if (p->last.valid)
 		fprintf(o, "%.6f", gm_json_secs(m, p->last.go_ts));
@@ -112,6 +130,7 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_json_bytes(o, "rss", r->rss, 1);
 	gm_json_bytes(o, "c_heap_live", r->c_heap_live, 1);
 	gm_json_bytes(o, "c_heap_live_stderr", (int64_t)r->c_heap_live_stderr, 1);
+	gm_json_bytes(o, "c_heap_in_use", r->c_heap_in_use, 1);
 	gm_json_bytes(o, "c_allocator_retained", r->c_allocator_retained, 1);
 	gm_json_bytes(o, "c_mmap", r->c_mmap, 1);
 	gm_json_bytes(o, "go_heap_in_use", r->go_heap_in_use, 1);

@@ -633,9 +633,21 @@ static int gm_rep_op_less(const struct gm_rep_op *a, const struct gm_rep_op *b)
 }
 
 /* Apply op to p: rebuild the event it stands for and hand it to the per-call handlers. */
+/* Whether a C-heap record stamped at ts lies before p's window (then it is not applied). */
+static int gm_rep_before_window(struct gm_rep_proc *p, uint64_t ts)
+{
+	if (!p->window || ts >= p->win_start)
+		return 0;
+	p->before_window++;
+	return 1;
+}
+
 static void gm_rep_op_apply(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_op *o)
 {
 	struct gm_rep_op op = *o;
+	if (gm_rep_before_window(p, op.ts))
+		return;
+	p->unknown_stack_ops += op.nostack;
 	if (op.ts < p->applied_ts)
 		p->late_ops++;
 	else
@@ -760,7 +772,7 @@ static void gm_rep_op_push_batch(struct gm_rep_model *m, struct gm_rep_proc *p, 
 			if (s && s->id) {
 				op.stack = gm_rep_stack_intern(m, p, m->sid_frames + s->off, s->depth);
 			} else {
-				p->unknown_stack_ops++;
+				op.nostack = 1; /* counted when applied: a window drops what precedes it */
 				op.stack = gm_rep_stack_intern(m, p, none, 0);
 			}
 		}
@@ -796,7 +808,17 @@ static int gm_rep_flush_missing(const struct gm_rep_model *m, const struct gm_re
 /* End of p's trace: apply what is queued, and say what batches may have cost. */
 static void gm_rep_ops_finish(struct gm_rep_model *m, struct gm_rep_proc *p)
 {
-	gm_rep_ops_apply(m, p, UINT64_MAX);
+	/* a window whose process still ran at its end: everything stamped up to the last flush is
+	 * in the trace, what came after only in part: the window ends there */
+	if (p->window && p->batched && !p->final_flushed && p->flushed_upto && !m->stopped) {
+		gm_rep_ops_apply(m, p, p->flushed_upto);
+		p->after_window += p->nops;
+		p->nops = 0;
+		p->win_end = p->flushed_upto;
+	} else {
+		gm_rep_ops_apply(m, p, UINT64_MAX);
+		p->win_end = p->last_ts;
+	}
 	char msg[256];
 	if (p->unflushed) {
 		snprintf(msg, sizeof msg, "pid %" PRId64 ": %" PRIu64 " allocation records were still in a "
@@ -804,7 +826,7 @@ static void gm_rep_ops_finish(struct gm_rep_model *m, struct gm_rep_proc *p)
 			 p->vpid, p->unflushed);
 		gm_rep_model_warn(m, msg); /* and the figures are approximate (gm_rep_analyze_proc) */
 	}
-	if (gm_rep_flush_missing(m, p)) {
+	if (gm_rep_flush_missing(m, p) && !p->window) {
 		snprintf(msg, sizeof msg, "pid %" PRId64 ": no final flush of its allocation records (killed, "
 			 "_exit, exec, or still running when the trace ended): records still buffered then "
 			 "(up to 100 ms of them) are missing", p->vpid);
@@ -812,8 +834,9 @@ static void gm_rep_ops_finish(struct gm_rep_model *m, struct gm_rep_proc *p)
 	}
 	if (p->unknown_stack_ops) {
 		snprintf(msg, sizeof msg, "pid %" PRId64 ": %" PRIu64 " allocation records name a stack "
-			 "the trace does not define (lost events?); they have no stack", p->vpid,
-			 p->unknown_stack_ops);
+			 "the trace does not define (%s); they have no stack", p->vpid, p->unknown_stack_ops,
+			 p->window && !p->resynced ? "the window began without the tracer's resync: another "
+			 "session had gomemtrace:resync on, or the session was made by hand" : "lost events?");
 		gm_rep_model_warn(m, msg);
 	}
 	if (p->late_ops) {
@@ -901,6 +924,8 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 	if (!p->first_ts)
 		p->first_ts = ev->ts;
 	p->last_ts = ev->ts;
+	if (ev->cycles_ok)
+		p->cycles_off = ev->cycles_off, p->cycles_known = 1;
 	if (ev->kind < GM_EV_SD_START) {
 		m->gm_events++;
 		p->nevents++;
@@ -916,8 +941,17 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 	case GM_EV_FREE:
 		if (p->batched)
 			gm_rep_op_push_ev(m, p, ev);
-		else
+		else if (!gm_rep_before_window(p, ev->ts))
 			gm_rep_c_event(m, p, ev);
+		break;
+	case GM_EV_START:
+		p->started = 1, p->window = 0;
+		break;
+	case GM_EV_RESYNC: /* stacks forgotten and written again from here on: the window starts */
+		if (!p->started && !p->resynced) {
+			p->window = p->resynced = 1;
+			p->win_start = ev->ts;
+		}
 		break;
 	case GM_EV_ALLOC_BATCH:
 		p->batched = 1;
@@ -972,6 +1006,13 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		}
 		if (v[GM_F_BATCH] > 1)
 			p->batched = 1;
+		/* a tracer that says when it started also writes gomemtrace:start at that time, the
+		 * first event of a process whose beginning the trace holds: without it, a window */
+		if ((ev->present & (1ULL << GM_F_START_NS)) && v[GM_F_START_NS] > 0 && ev->cycles_ok) {
+			p->start_ns = gm_rep_cycles_ns(m, ev, (uint64_t)v[GM_F_START_NS]);
+			if (!p->started && !p->window)
+				p->window = 1, p->win_start = p->first_ts;
+		}
 		if (ev->present & (1ULL << GM_F_PPID)) {
 			p->ppid = v[GM_F_PPID];
 			gm_rep_inherit_modules(m, p);
@@ -1360,7 +1401,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	const int64_t *s = p->last.v;
 	int have = p->last.valid, have_go = have && s[GM_F_GO_SOURCE] != 0 && s[GM_F_GO_INUSE] >= 0;
 	r->approximate = m->lost_events || m->lost_packets || m->partial || p->sample_bytes || p->unflushed ||
-			 gm_rep_flush_missing(m, p);
+			 (gm_rep_flush_missing(m, p) && !p->window);
 	gm_rep_estimate(p);
 	r->rss = have ? s[GM_F_RSS] : -1;
 	r->file = have ? s[GM_F_FILE] : -1;
@@ -1368,6 +1409,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->c_heap_live = p->sample_bytes ? (int64_t)gm_rep_est(p->est_live_bytes) : (int64_t)p->live_bytes;
 	r->c_heap_live_stderr = gm_rep_est(sqrt(p->est_live_var));
 	r->c_allocator_retained = p->last_malloc_free;
+	r->c_heap_in_use = have && s[GM_F_M_INUSE] >= 0 ? s[GM_F_M_INUSE] : -1;
 	r->shmem = have ? s[GM_F_SHMEM] : -1;
 	r->go_heap_in_use = have_go ? s[GM_F_GO_INUSE] : -1;
 	r->go_heap_free_retained = have_go ? s[GM_F_GO_FREE] : -1;
@@ -1428,7 +1470,9 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	if (have && s[GM_F_ANON] >= 0) {
 		int64_t go_res = have_go ? (s[GM_F_GO_RESIDENT] >= 0 ? s[GM_F_GO_RESIDENT]
 								     : s[GM_F_GO_INUSE] + s[GM_F_GO_FREE]) : 0;
-		int64_t rest = s[GM_F_ANON] - r->c_heap_live - (r->c_allocator_retained > 0 ? r->c_allocator_retained : 0) -
+		/* a window knows only the blocks allocated in it: glibc's count has the older ones too */
+		int64_t c_live = p->window && r->c_heap_in_use > r->c_heap_live ? r->c_heap_in_use : r->c_heap_live;
+		int64_t rest = s[GM_F_ANON] - c_live - (r->c_allocator_retained > 0 ? r->c_allocator_retained : 0) -
 			       r->c_mmap - go_res;
 		r->go_runtime_other = rest > 0 ? rest : 0;
 	} else {

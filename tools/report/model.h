@@ -97,6 +97,7 @@ struct gm_rep_op {
 	uint8_t kind;           /* GM_EV_MALLOC .. GM_EV_FREE */
 	uint8_t freed;          /* a batch record "malloc then free" (kinds 4, 5) */
 	uint8_t has_nmemb;      /* the event had an nmemb field */
+	uint8_t nostack;        /* a batch record whose stack id the trace does not define */
 	uint32_t stack;         /* index in the process's stacks */
 };
 
@@ -142,6 +143,8 @@ struct gm_rep_finding {
 
 /* The figures the outputs print, computed by gm_rep_analyze(). */
 struct gm_rep_result {
+	int64_t c_heap_in_use;                 /* glibc's uordblks at the end: every live C block, however
+						  old (-1 unknown); in a window above c_heap_live */
 	int64_t rss, c_heap_live, c_allocator_retained, c_mmap, go_heap_in_use,
 		go_heap_free_retained, go_heap_released, go_runtime_other, file, lazyfree, shmem,
 		unattributed;       /* bytes at the end (-1 unknown) */
@@ -226,6 +229,18 @@ struct gm_rep_proc {
 	uint64_t flushed_upto;                 /* upto of its latest flush (ns from origin) */
 	int final_flushed;                     /* its final flush (at exit) was seen */
 	int overflowed;                        /* the queue hit its bound and was applied early */
+	/* a window of a longer run (gomemtrace attach; any session started after the process:
+	 * docs/report.md, "Windows"): C-heap records outside [win_start, win_end] are not applied */
+	int started;                           /* gomemtrace:start seen: its beginning is in the trace */
+	uint64_t start_ns;                     /* proc_info.start_ns (ns from origin; 0: not said) */
+	int window;                            /* 1: its beginning is not in the trace */
+	int resynced;                          /* a gomemtrace:resync marker was seen (win_start is its time) */
+	uint64_t win_start, win_end;           /* the window (ns from origin); win_end set at the end */
+	uint64_t before_window;                /* C-heap records stamped before win_start: not applied */
+	uint64_t after_window;                 /* records stamped after the last flush (the rest of them
+						  was still buffered when the window ended): not applied */
+	int64_t cycles_off;                    /* ns from origin - CLOCK_MONOTONIC ns (its events' clock) */
+	int cycles_known;                      /* cycles_off is set */
 	struct gm_rep_result res;              /* filled by gm_rep_analyze */
 	struct gm_rep_proc *next;              /* list, in order of appearance */
 };

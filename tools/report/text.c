@@ -4,6 +4,7 @@
  * estimated from sampled allocations, carry a "~". */
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 #include "gomemtrace/schema.h"
 #include "tools/report/output.h"
@@ -74,6 +75,20 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	if (p->exe)
 		fprintf(o, "   exe %s; seen %.2f-%.2f s; %" PRIu64 " samples%s\n", p->exe, gm_txt_secs(m, p->first_ts),
 			gm_txt_secs(m, p->last_ts), p->nsamples, p->exited ? "; exited" : "");
+	if (p->window) {
+		char when[64];
+		time_t t = (time_t)(p->win_start / 1000000000ULL);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
+		fprintf(o, "   a window of a longer run: from %s (%.2f s) for %.2f s", when, gm_txt_secs(m, p->win_start),
+			p->win_end > p->win_start ? (double)(p->win_end - p->win_start) / 1e9 : 0.0);
+		if (p->start_ns && p->start_ns < p->win_start)
+			fprintf(o, "; the process had run %.1f s before it", (double)(p->win_start - p->start_ns) / 1e9);
+		fprintf(o, "\n   C memory allocated before the window is not in the figures below (%" PRIu64
+			   " frees of such blocks seen)%s\n", p->unknown_frees,
+			p->resynced ? "" : "; the tracer did not resynchronize (stacks of the first second may be missing)");
+	}
 	if (m->lost_events || m->lost_packets)
 		fprintf(o, "   lost events: %" PRIu64 " (+%" PRIu64 " packets): figures marked ~ are approximate\n",
 			m->lost_events, m->lost_packets);
@@ -97,7 +112,12 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		fputs(" (no sample in the trace: sampled figures unknown)", o);
 	fputs("\n", o);
 	gm_txt_row(o, "RSS", r->rss, 0, "");
-	gm_txt_row(o, "C heap, live (cgo/C malloc)", r->c_heap_live, ap, "");
+	if (p->window) {
+		gm_txt_row(o, "C heap, live, allocated in the window", r->c_heap_live, ap, "");
+		gm_txt_row(o, "C heap in use, all blocks (glibc)", r->c_heap_in_use, 0, "");
+	} else {
+		gm_txt_row(o, "C heap, live (cgo/C malloc)", r->c_heap_live, ap, "");
+	}
 	gm_txt_row(o, "C allocator retained (glibc free)", r->c_allocator_retained, 0, "");
 	gm_txt_row(o, "C direct mmap (virtual)", r->c_mmap, ap, "");
 	gm_txt_row(o, "Go heap in use", r->go_heap_in_use, 0, "");
@@ -112,8 +132,9 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	if (r->rss_peak > 0)
 		fprintf(o, "  (peak RSS %s; Go heap in use: first %s, peak %s)\n", gm_txt_size(b, sizeof b, r->rss_peak, 0),
 			gm_txt_size(b2, sizeof b2, r->go_inuse_first, 0), gm_txt_size(note, sizeof note, r->go_inuse_peak, 0));
-	fprintf(o, "  (live C blocks: %" PRIu64 "; frees of unknown pointers: %" PRIu64 "; failed allocations: %" PRIu64 ")\n",
-		p->nblocks, p->unknown_frees, p->failed_allocs);
+	fprintf(o, "  (live C blocks: %" PRIu64 "; frees of %s: %" PRIu64 "; failed allocations: %" PRIu64 ")\n",
+		p->nblocks, p->window ? "blocks from before the window" : "unknown pointers", p->unknown_frees,
+		p->failed_allocs);
 	if (p->ncheckpoints) {
 		const int64_t *c = p->checkpoint.v;
 		char b3[32];
