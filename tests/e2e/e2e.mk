@@ -4,6 +4,7 @@ E2E_TESTS =
 include $(srcdir)/tests/e2e/trap.mk
 include $(srcdir)/tests/e2e/sampler.mk
 include $(srcdir)/tests/e2e/record.mk
+include $(srcdir)/tests/e2e/attach.mk
 include $(srcdir)/tests/e2e/stack.mk
 include $(srcdir)/tests/e2e/robust.mk
 include $(srcdir)/tests/e2e/symbols.mk

@@ -499,11 +499,16 @@ static void gm_rep_sample(struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 		p->rss_peak = s.v[GM_F_RSS];
 	if (s.v[GM_F_GO_INUSE] > p->go_inuse_peak)
 		p->go_inuse_peak = s.v[GM_F_GO_INUSE];
+	/* a window: every stack fills up from nothing at first; growth counts from its third
+	 * sample on (the first is at the window's start, the first interval is the fill) */
+	int fill = p->window && p->win_samples++ < 2;
 	for (uint32_t i = 0; i < p->nstacks; i++) {
 		struct gm_rep_stack *st = &p->stacks[i];
 		if (!st->allocs)
 			continue;
-		if (st->live_bytes > st->prev_live)
+		if (fill)
+			;
+		else if (st->live_bytes > st->prev_live)
 			st->grow_ticks++;
 		else if (st->live_bytes < st->prev_live)
 			st->shrink_ticks++;
@@ -947,10 +952,15 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 	case GM_EV_START:
 		p->started = 1, p->window = 0;
 		break;
-	case GM_EV_RESYNC: /* stacks forgotten and written again from here on: the window starts */
+	case GM_EV_RESYNC:
+		/* batch records stamped from here on name only stacks the trace holds: a batching
+		 * process's window starts here; one that writes an event a call is complete from
+		 * its first event (its proc_info, written before this, opened the window there) */
 		if (!p->started && !p->resynced) {
-			p->window = p->resynced = 1;
-			p->win_start = ev->ts;
+			p->resynced = 1;
+			if (p->batched || !p->window)
+				p->win_start = p->batched ? ev->ts : p->first_ts;
+			p->window = 1;
 		}
 		break;
 	case GM_EV_ALLOC_BATCH:

@@ -241,6 +241,7 @@ struct gm_rep_proc {
 						  was still buffered when the window ended): not applied */
 	int64_t cycles_off;                    /* ns from origin - CLOCK_MONOTONIC ns (its events' clock) */
 	int cycles_known;                      /* cycles_off is set */
+	uint32_t win_samples;                  /* samples seen since it became a window */
 	struct gm_rep_result res;              /* filled by gm_rep_analyze */
 	struct gm_rep_proc *next;              /* list, in order of appearance */
 };
