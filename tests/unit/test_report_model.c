@@ -6,7 +6,9 @@
  * batched records of two threads delivered out of time order, put back in order by flushes;
  * stacks of a real cgo program (the gosyms test program of the newest Go of GM_GO_VERSIONS,
  * built at test time) that end at runtime.asmcgocall: kept as leak suspects, marked truncated,
- * with warnings, while complete and runtime-only stacks are classified as before. */
+ * with warnings, while complete and runtime-only stacks are classified as before; windows of a
+ * longer run (no gomemtrace:start): records outside [resync marker, last flush] not applied,
+ * frees of older blocks counted apart, a per-call process's window from its first event. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -673,6 +675,95 @@ static void test_truncated_stacks(void **state)
 	gm_elf_close(&img);
 }
 
+
+/* ---- windows (docs/report.md, "Windows") ---- */
+/* proc_info of a tracer that says when it started (start_ns, as cycles), with `batch`. */
+static void do_proc_info(uint32_t batch)
+{
+	struct gm_rep_ev e = ev(GM_EV_PROC_INFO, NULL, 0);
+	e.cycles_ok = 1, e.cycles_off = 0;
+	e.s[GM_S_EXE] = "/x";
+	e.v[GM_F_BATCH] = batch, e.v[GM_F_START_NS] = 500, e.present = 1ULL << GM_F_START_NS;
+	gm_rep_model_event(&M, &e);
+}
+
+static void do_kind(enum gm_rep_kind k)
+{
+	struct gm_rep_ev e = ev(k, NULL, 0);
+	e.cycles_ok = 1, e.cycles_off = 0;
+	gm_rep_model_event(&M, &e);
+}
+
+/* A batching process attached late: before the marker a record naming a stack the trace lacks
+ * (its block freed after the marker), after it one leak and a free of an older block; after
+ * the last flush a record still arriving in part. Only what lies between counts. */
+static void test_window_batched(void **state)
+{
+	(void)state;
+	do_proc_info(128);
+	uint64_t before = T; /* a record of the buffers the first flush writes */
+	do_kind(GM_EV_RESYNC);
+	uint64_t marker = T;
+	do_stack_id(0x11, S1, 2);
+	const uint64_t rec[] = {
+		REC(before, 0x7000, 100, GM_BATCH_MALLOC, 0x77), /* undefined stack, before the window */
+		REC(marker + 10, 0x8000, 300, GM_BATCH_MALLOC, 0x11),
+		REC(marker + 20, 0x7000, 0, GM_BATCH_FREE, 0),    /* the older block */
+		REC(marker + 30, 0x9000, 0, GM_BATCH_FREE, 0),    /* never seen: older still */
+	};
+	do_batch(rec, 16);
+	do_flush(marker + 40, 0, 0);
+	const uint64_t late[] = { REC(marker + 50, 0xa000, 700, GM_BATCH_MALLOC, 0x11) };
+	do_batch(late, 4);
+	gm_rep_analyze(&M);
+	struct gm_rep_proc *p = M.procs;
+	assert_true(p->window && p->resynced);
+	assert_int_equal(p->win_start, marker);
+	assert_int_equal(p->win_end, marker + 40);
+	assert_int_equal(p->live_bytes, 300);
+	assert_int_equal(p->unknown_frees, 2);
+	assert_int_equal(p->before_window, 1);
+	assert_int_equal(p->after_window, 1);
+	assert_int_equal(p->unknown_stack_ops, 0);
+	assert_false(warned("does not define"));
+	assert_false(warned("no final flush"));
+	assert_false(p->res.approximate);
+}
+
+/* The same records with gomemtrace:start first: the whole run, everything applied. */
+static void test_window_not_when_started(void **state)
+{
+	(void)state;
+	do_kind(GM_EV_START);
+	do_proc_info(128);
+	do_stack_id(0x11, S1, 2);
+	const uint64_t rec[] = { REC(T - 5, 0x8000, 300, GM_BATCH_MALLOC, 0x11) };
+	do_batch(rec, 4);
+	do_flush(T, 1, 0);
+	gm_rep_analyze(&M);
+	assert_false(M.procs->window);
+	assert_int_equal(M.procs->live_bytes, 300);
+}
+
+/* A process writing an event a call: complete from its first event, the marker opens nothing. */
+static void test_window_per_call(void **state)
+{
+	(void)state;
+	do_malloc(0x1000, 64, S1, 2);
+	uint64_t first = M.procs->first_ts;
+	do_proc_info(0);
+	do_kind(GM_EV_RESYNC);
+	do_malloc(0x2000, 32, S2, 1);
+	do_free(0x3000);
+	gm_rep_analyze(&M);
+	struct gm_rep_proc *p = M.procs;
+	assert_true(p->window && p->resynced);
+	assert_int_equal(p->win_start, first);
+	assert_int_equal(p->live_bytes, 96);
+	assert_int_equal(p->unknown_frees, 1);
+	assert_int_equal(p->before_window, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -693,6 +784,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_clock_not_ns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_sample_is_final, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_stacks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_batched, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_not_when_started, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_per_call, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
