@@ -1,4 +1,4 @@
-/* session.c: the LTTng session of `gomemtrace record` through liblttng-ctl (see session.h). */
+/* session.c: the LTTng sessions of `gomemtrace record` and `attach` through liblttng-ctl (see session.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* session.h: the LTTng session of `gomemtrace record`, set up through liblttng-ctl (the library
- * LTTng ships for this) instead of the lttng command line: no ~/.lttngrc rewritten (the CLI's
+/* session.h: the LTTng sessions of `gomemtrace record` and `gomemtrace attach`, set up through
+ * liblttng-ctl (the library LTTng ships for this) instead of the lttng command line: no ~/.lttngrc rewritten (the CLI's
  * `create` makes its session the user's current one), LTTng's own error codes, and no lttng
  * process started per call. Stopping and destroying stay with the command line, run under a
  * deadline by record.c: a call into a stuck session daemon cannot be interrupted in-process. */

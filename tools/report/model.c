@@ -956,7 +956,7 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		/* batch records stamped from here on name only stacks the trace holds: a batching
 		 * process's window starts here; one that writes an event a call is complete from
 		 * its first event (its proc_info, written before this, opened the window there) */
-		if (!p->started && !p->resynced) {
+		if (!p->started && !p->resynced && !m->whole_run) {
 			p->resynced = 1;
 			if (p->batched || !p->window)
 				p->win_start = p->batched ? ev->ts : p->first_ts;
@@ -1020,7 +1020,7 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		 * first event of a process whose beginning the trace holds: without it, a window */
 		if ((ev->present & (1ULL << GM_F_START_NS)) && v[GM_F_START_NS] > 0 && ev->cycles_ok) {
 			p->start_ns = gm_rep_cycles_ns(m, ev, (uint64_t)v[GM_F_START_NS]);
-			if (!p->started && !p->window)
+			if (!p->started && !p->window && !m->whole_run)
 				p->window = 1, p->win_start = p->first_ts;
 		}
 		if (ev->present & (1ULL << GM_F_PPID)) {

@@ -263,6 +263,10 @@ struct gm_rep_model {
 	char **warnings; size_t nwarnings;     /* for the user */
 	int oom;                               /* an allocation of the model failed */
 	int64_t record_pid;                    /* gomemtrace-record.txt's pid, -1 none: report it and its descendants */
+	int whole_run;                         /* gomemtrace record made the trace: its session began before
+						  the program, no process of it is a window (gomemtrace:start,
+						  written as the tracer starts, can miss a session daemon slow to
+						  register the program) */
 	char *left_out;                        /* "123 (name), 456 (name)": processes not reported, or NULL */
 	struct gm_rep_sid *sids; uint64_t capsids, nsids; /* stack ids (open addressing) */
 	uint64_t *sid_frames; uint64_t nsid_frames, capsid_frames; /* their frames */

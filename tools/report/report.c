@@ -27,22 +27,32 @@ static void gm_report_usage(FILE *o)
 	      o);
 }
 
-/* The pid of DIR/gomemtrace-record.txt (written by `gomemtrace record`), or -1. */
-static int64_t gm_report_record_pid(const char *dir)
+/* From DIR/gomemtrace-record.txt (written by `gomemtrace record` and `attach`): its pid (else
+ * -1) and whether record made it (mode=record, or a file from before mode=: record started the
+ * session before the program, so the recorded processes' whole runs are in the trace). */
+static int64_t gm_report_record_info(const char *dir, int *whole_run)
 {
 	char path[4096], line[256];
 	snprintf(path, sizeof path, "%s/gomemtrace-record.txt", dir);
+	*whole_run = 0;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
 	int64_t pid = -1;
-	while (fgets(line, sizeof line, f))
+	int mode_seen = 0;
+	while (fgets(line, sizeof line, f)) {
 		if (!strncmp(line, "pid=", 4)) {
 			char *end;
 			long long v = strtoll(line + 4, &end, 10);
 			if (end != line + 4 && v > 0)
 				pid = v;
+		} else if (!strncmp(line, "mode=", 5)) {
+			mode_seen = 1;
+			*whole_run = !strcmp(line + 5, "record\n");
 		}
+	}
+	if (!mode_seen)
+		*whole_run = 1;
 	fclose(f);
 	return pid;
 }
@@ -149,7 +159,7 @@ int gm_report_main(int argc, char **argv)
 
 	struct gm_rep_model m;
 	gm_rep_model_init(&m, &opts);
-	m.record_pid = gm_report_record_pid(dir);
+	m.record_pid = gm_report_record_info(dir, &m.whole_run);
 	struct gm_rep_input_ops ops = { gm_rep_model_event, gm_rep_model_discarded };
 	char err[1024] = "";
 	enum gm_rep_input_status st = gm_rep_input_read_dir(dir, &ops, &m, err, sizeof err);
