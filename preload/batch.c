@@ -133,15 +133,13 @@ void gm_batch_init(void)
 #define GM_BATCH_STACKS (1u << 16) /* stacks remembered as written (direct-mapped, lossy) */
 /* Ids of stacks already written, by (id >> 1) & mask, each stored as id ^ gm_batch_salt; any
  * thread, relaxed: a stale slot only means the stack is written again, which the reader
- * ignores. A new salt forgets them all at once (gm_batch_forget): every second, so that a
- * ring buffer in overwrite mode (flight recorder) gets every stack in use again within a
- * second, and at once when a new session starts (the sampler's resync). */
+ * ignores. A new salt forgets them all at once (gm_batch_forget, from resync.c): every second,
+ * so that a ring buffer in overwrite mode (flight recorder) gets every stack in use again
+ * within a second, and at once when a new session starts. */
 static _Atomic uint64_t gm_batch_seen[GM_BATCH_STACKS];
 /* Even, so that id ^ salt (id is odd) is never 0, the empty slot. Written by the sampler
  * thread (gm_batch_forget), read by every hook that records a stack. */
 static _Atomic uint64_t gm_batch_salt;
-#define GM_BATCH_FORGET_EVERY (1000 / GM_BATCH_FLUSH_MS) /* flushes between two forgets */
-static uint32_t gm_batch_rounds; /* periodic flushes so far; the sampler thread's */
 
 void gm_batch_forget(void)
 {
@@ -269,8 +267,6 @@ void gm_batch_flush_all(bool final)
 			atomic_store_explicit(&gm_batch_pool[i].claim, 1, memory_order_relaxed);
 			mine[i / 64] |= 1ULL << (i % 64);
 		}
-	if (!final && ++gm_batch_rounds % GM_BATCH_FORGET_EVERY == 0)
-		gm_batch_forget();
 	bool any = false;
 	for (int k = 0; k < GM_BATCH_SLOTS / 64; k++)
 		any |= mine[k] != 0;

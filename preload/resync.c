@@ -5,8 +5,9 @@
  * watches one event of its own, gomemtrace:resync, which `gomemtrace attach` enables in a
  * separate call after starting its session: the sampler thread sees it go from off to on
  * within a tick (100 ms) and resynchronizes. A second session that enables it while another
- * already has it on changes nothing visible: that case is left to the periodic forgetting of
- * stacks (every second, batch.c), and the reader counts what it cannot resolve. */
+ * already has it on changes nothing visible: that case is left to the periodic resync (every
+ * second in a batching process: stacks forgotten, proc_info and a marker), and the reader
+ * counts what it cannot resolve. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -14,6 +15,7 @@
 
 #include "gomemtrace/tp.h"
 #include "preload/batch.h"
+#include "preload/config.h"
 #include "preload/guard.h"
 #include "preload/resync.h"
 #include "preload/sampler.h"
@@ -27,8 +29,10 @@ static int gm_resync_start_pending;
 static uint8_t gm_resync_how;
 /* gomemtrace:resync's state at the sampler's previous tick; the sampler thread's. */
 static int gm_resync_was_on;
-/* Resyncs so far; the sampler thread's. */
+/* Resyncs so far (both kinds); the sampler thread's. */
 static uint32_t gm_resync_seq;
+/* ms since the last periodic resync; the sampler thread's. */
+static uint32_t gm_resync_since_ms;
 
 static uint64_t gm_resync_now(void)
 {
@@ -69,6 +73,7 @@ static void gm_resync_atfork_child(void)
 	gm_resync_start_pending = lttng_ust_tracepoint_enabled(gomemtrace, start) ? 1 : 0;
 	gm_resync_was_on = 0;
 	gm_resync_seq = 0;
+	gm_resync_since_ms = 0;
 }
 
 void gm_resync_init(void)
@@ -77,18 +82,35 @@ void gm_resync_init(void)
 	pthread_atfork(NULL, NULL, gm_resync_atfork_child);
 }
 
-int gm_resync_check(void)
+/* The order is the protocol: stacks forgotten before the marker, so that a batch record
+ * stamped after it names a stack written after it (batch.c takes a record's time before its
+ * stack's id); proc_info before it, so that a reader starting there knows the process. */
+static void gm_resync_write(uint8_t periodic)
+{
+	gm_batch_forget();
+	gm_sampler_proc_info();
+	lttng_ust_do_tracepoint(gomemtrace, resync, gm_resync_seq++, periodic);
+}
+
+int gm_resync_check(uint32_t tick_ms)
 {
 	int on = lttng_ust_tracepoint_enabled(gomemtrace, resync) != 0;
 	int begun = on && !gm_resync_was_on;
 	gm_resync_was_on = on;
-	if (!begun)
-		return 0;
-	/* the order is the protocol: stacks forgotten before the marker, so that a batch record
-	 * stamped after it names a stack written after it (batch.c takes a record's time before
-	 * its stack's id) */
-	gm_batch_forget();
-	gm_sampler_proc_info();
-	lttng_ust_do_tracepoint(gomemtrace, resync, gm_resync_seq++);
-	return 1;
+	if (begun) {
+		gm_resync_since_ms = 0;
+		gm_resync_write(0);
+		return 1;
+	}
+	/* a batching process forgets its stacks every second anyway (the table is lossy, and a
+	 * flight recorder's ring loses the oldest stack events): a marker tells the reader of a
+	 * snapshot from where every record's stack is in it */
+	if (gm_config.batch > 1 && (gm_resync_since_ms += tick_ms) >= GM_RESYNC_PERIOD_MS) {
+		gm_resync_since_ms = 0;
+		if (on)
+			gm_resync_write(1);
+		else
+			gm_batch_forget();
+	}
+	return 0;
 }

@@ -15,8 +15,14 @@ void gm_resync_init(void);
 /* Before this process's first proc_info: gomemtrace:start, once, if the process's beginning
  * was seen by a session (the probes' constructor time, or a fork while it was enabled). */
 void gm_resync_start_event(void);
-/* The sampler thread, at every tick: if gomemtrace:resync became enabled since the last tick,
- * forget the written stacks, write proc_info and gomemtrace:resync, and return 1 (the caller
- * then takes a sample); else 0. No syscall when nothing changed. */
-int gm_resync_check(void);
+/* Period of the periodic resync of a batching process, ms. */
+#define GM_RESYNC_PERIOD_MS 1000
+
+/* The sampler thread, at every tick (`tick_ms` apart): if gomemtrace:resync became enabled
+ * since the last tick, forget the written stacks, write proc_info and gomemtrace:resync
+ * (periodic 0), and return 1 (the caller then takes a sample); else 0. Every
+ * GM_RESYNC_PERIOD_MS a batching process forgets its stacks, and if the event is on writes
+ * proc_info and gomemtrace:resync (periodic 1): a snapshot of a ring buffer in overwrite mode
+ * has a point from where every record's stack is in it. */
+int gm_resync_check(uint32_t tick_ms);
 #endif

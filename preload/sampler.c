@@ -323,7 +323,7 @@ static void *gm_sampler_main(void *arg)
 		if (atomic_load(&gm_sampler_finished))
 			return NULL;
 		/* a new session first: its reader applies this flush's records knowing the window began */
-		int begun = gm_resync_check();
+		int begun = gm_resync_check(tick);
 		gm_batch_flush_all(false); /* before the sample: the reader sees the C heap up to it */
 		since_sample += tick;
 		if (begun && every) { /* a new session: a sample now, the next one a period on */

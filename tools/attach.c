@@ -42,6 +42,7 @@ struct gm_attach_opts {
 	const char *subbuf_size; /* --subbuf-size */
 	const char *num_subbuf;  /* --num-subbuf */
 	bool no_children;        /* --no-children: the process only */
+	bool snapshot;           /* --snapshot: leave a flight recorder on instead of a window */
 	bool quiet;              /* -q */
 };
 
@@ -60,16 +61,21 @@ static const char gm_attach_usage_text[] =
 	"                         default 8M sampled, 256M when the process records every allocation)\n"
 	"      --subbuf-size SIZE, --num-subbuf N   buffers by hand instead of the budget's\n"
 	"      --no-children      do not follow children the process starts during the window\n"
+	"      --snapshot         leave a flight recorder on instead, and return: LTTng ring buffers\n"
+	"                         in overwrite mode (the budget: the newest records replace the\n"
+	"                         oldest); `gomemtrace snapshot --pid PID -o DIR` writes what they\n"
+	"                         hold, `gomemtrace snapshot --pid PID --stop` ends it (children the\n"
+	"                         process starts later are not in it)\n"
 	"  -q, --quiet            print only problems\n"
 	"  -h, --help             this text\n"
-	"Exit status: 0 the window was recorded; 1 it was cut short (the session daemon went away)\n"
+	"Exit status: 0 the window was recorded (--snapshot: the flight recorder is on); 1 it was cut short (the session daemon went away)\n"
 	"or its trace is incomplete; 125 nothing was recorded (bad usage, no such process, no\n"
 	"tracer in it, no session daemon, another attach running). See gomemtrace(1).\n";
 
 /* Parse argv into *o. 0; -1 after --help; else an exit status (after a message). */
 static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 {
-	enum { O_BUDGET = 256, O_SUBBUF, O_NUMSUB, O_NOCHILD };
+	enum { O_BUDGET = 256, O_SUBBUF, O_NUMSUB, O_NOCHILD, O_SNAPSHOT };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -78,6 +84,7 @@ static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 		{ "subbuf-size", required_argument, NULL, O_SUBBUF },
 		{ "num-subbuf", required_argument, NULL, O_NUMSUB },
 		{ "no-children", no_argument, NULL, O_NOCHILD },
+		{ "snapshot", no_argument, NULL, O_SNAPSHOT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -110,6 +117,7 @@ static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 		case O_SUBBUF: o->subbuf_size = optarg; break;
 		case O_NUMSUB: o->num_subbuf = optarg; break;
 		case O_NOCHILD: o->no_children = true; break;
+		case O_SNAPSHOT: o->snapshot = true; break;
 		case 'q': o->quiet = true; break;
 		case 'h': fputs(gm_attach_usage_text, stdout); return -1;
 		case ':':
@@ -128,6 +136,11 @@ static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 		gm_record_say(true, "no --pid given (usage: gomemtrace attach --pid PID [--duration SECONDS])");
 		return GM_RECORD_EXIT_FAILED;
 	}
+	if (o->snapshot && (o->duration > 0 || o->output)) {
+		gm_record_say(true, "--snapshot leaves a flight recorder on and returns: no --duration or -o "
+			      "(`gomemtrace snapshot --pid PID -o DIR` writes it)");
+		return GM_RECORD_EXIT_FAILED;
+	}
 	if (o->budget && gm_bufplan_parse_size(o->budget) < 4096) {
 		gm_record_say(true, "--buffer-budget wants a size of at least 4k, such as 8M or 512M");
 		return GM_RECORD_EXIT_FAILED;
@@ -139,7 +152,7 @@ static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 /* ---- the process ---- */
 
 /* /proc/PID/FILE into buf (NUL-terminated, NULs of environ kept: returns the length), or -1. */
-static long gm_attach_read_proc(long pid, const char *file, char *buf, size_t cap)
+long gm_attach_read_proc(long pid, const char *file, char *buf, size_t cap)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%ld/%s", pid, file);
@@ -190,6 +203,8 @@ static int gm_attach_stat(long pid, unsigned long long *start, long *ppid)
 		*start = (unsigned long long)v[18];
 	return state == 'Z' || state == 'X' ? -1 : 0; /* a zombie has left already */
 }
+
+int gm_attach_alive(long pid) { return gm_attach_stat(pid, NULL, NULL) == 0; }
 
 /* Whether the process maps libgomemtrace.so. 1, 0, or -1 with errno (maps unreadable). */
 static int gm_attach_has_tracer(long pid)
@@ -318,9 +333,17 @@ static int gm_attach_check(const struct gm_attach_opts *o, char *name, size_t si
 		return GM_RECORD_EXIT_FAILED;
 	}
 	char other[256], prefix[64];
-	snprintf(prefix, sizeof prefix, "gomemtrace-attach-%ld-", pid);
+	if (o->snapshot)
+		snprintf(prefix, sizeof prefix, GM_ATTACH_FLIGHT_FMT, pid);
+	else
+		snprintf(prefix, sizeof prefix, "gomemtrace-attach-%ld-", pid);
 	int rc = gm_session_find(prefix, other, sizeof other);
-	if (rc > 0) {
+	if (rc > 0 && o->snapshot && !strcmp(other, prefix)) {
+		gm_record_say(true, "a flight recorder for process %ld is on already (LTTng session %s): "
+			      "`gomemtrace snapshot --pid %ld -o DIR` writes it, `--stop` ends it", pid, other, pid);
+		return GM_RECORD_EXIT_FAILED;
+	}
+	if (rc > 0 && !o->snapshot) {
 		gm_record_say(true, "another attach to process %ld is running (LTTng session %s): one window at a "
 			      "time; stop it first (Ctrl-C it, or `lttng destroy %s` if it died)", pid, other, other);
 		return GM_RECORD_EXIT_FAILED;
@@ -339,6 +362,25 @@ static int gm_attach_check(const struct gm_attach_opts *o, char *name, size_t si
 								       "group)" : "");
 		return GM_RECORD_EXIT_FAILED;
 	}
+	return 0;
+}
+
+/* `attach --snapshot`: the flight recorder's session, started, resync asked for; then return. */
+static int gm_attach_flight(const struct gm_attach_opts *o, const char *name, const struct gm_record_buf *buf,
+			    char **events)
+{
+	char session[128];
+	snprintf(session, sizeof session, GM_ATTACH_FLIGHT_FMT, o->pid);
+	if (gm_record_start_session(buf, session, NULL, (pid_t)o->pid, (const char *const *)events, true) != 0)
+		return GM_RECORD_EXIT_FAILED;
+	int er = gm_session_enable_resync(session, GM_RECORD_CHANNEL);
+	if (er < 0)
+		gm_record_say(true, "warning: cannot enable gomemtrace:resync (%s): a snapshot of a batching "
+			      "process will have no C-heap records", gm_session_strerror(er));
+	gm_record_say(false, "flight recorder on for process %ld (%s): LTTng session %s, %.1f MiB of ring buffers "
+		      "in overwrite mode; `gomemtrace snapshot --pid %ld -o DIR` writes what they hold (also after "
+		      "the process died), `gomemtrace snapshot --pid %ld --stop` ends it", o->pid, name, session,
+		      (double)buf->total / 1048576.0, o->pid, o->pid);
 	return 0;
 }
 
@@ -364,6 +406,8 @@ int gm_attach_main(int argc, char **argv)
 	struct gm_record_buf buf;
 	gm_record_plan_buffers(&bo, &buf);
 
+	if (o.snapshot)
+		return gm_attach_flight(&o, name, &buf, events);
 	char tag[48], dir[PATH_MAX], session[128];
 	gm_record_tag(name, tag, sizeof tag);
 	if ((rc = gm_record_output_dir_for(o.output, tag, dir, sizeof dir)) != 0)
@@ -379,7 +423,7 @@ int gm_attach_main(int argc, char **argv)
 	sigaddset(&stops, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &stops, NULL);
 
-	if (gm_record_start_session(&buf, session, dir, (pid_t)o.pid, (const char *const *)events) != 0)
+	if (gm_record_start_session(&buf, session, dir, (pid_t)o.pid, (const char *const *)events, false) != 0)
 		return GM_RECORD_EXIT_FAILED;
 	struct gm_attach_set *set = calloc(1, sizeof *set);
 	if (!set) {

@@ -1,4 +1,4 @@
-/* gomemtrace.c: the `gomemtrace` command: dispatches to its subcommands (record, attach, preload-path,
+/* gomemtrace.c: the `gomemtrace` command: dispatches to its subcommands (record, attach, snapshot, preload-path,
  * report: the reader in tools/report/) and answers --help and --version. */
 #include <stdio.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 #include "tools/attach.h"
 #include "tools/record.h"
 #include "tools/report/report.h"
+#include "tools/snapshot.h"
 
 /* ---- help ---- */
 
@@ -18,7 +19,10 @@ static const char gm_main_usage_text[] =
 	"  record [options] -- PROGRAM [ARGS...]  run PROGRAM under a new LTTng session with the\n"
 	"                                         tracer preloaded; see gomemtrace record --help\n"
 	"  attach --pid PID [--duration S]          record a window of a running process started\n"
-	"                                         with the preload (gomemtrace attach --help)\n"
+	"                                         with the preload (gomemtrace attach --help);\n"
+	"                                         --snapshot: a flight recorder instead\n"
+	"  snapshot --pid PID [-o DIR] [--stop]   write what a flight recorder holds\n"
+	"                                         (gomemtrace snapshot --help)\n"
 	"  preload-path                           print the absolute path of libgomemtrace.so\n"
 	"                                         (for your own LTTng sessions)\n"
 	"  report [options] TRACE_DIR             findings, memory split, leak suspects\n"
@@ -60,6 +64,8 @@ int main(int argc, char **argv)
 		return gm_record_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "attach"))
 		return gm_attach_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "snapshot"))
+		return gm_snapshot_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "preload-path"))
 		return gm_main_preload_path(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))

@@ -921,12 +921,12 @@ static void gm_record_plan(const struct gm_record_opts *o, struct gm_record_buf 
 /* Create, configure and start the session (liblttng-ctl: session.c). 0, or -1 after a message
  * (session destroyed). */
 int gm_record_start_session(const struct gm_record_buf *b, const char *session, const char *dir, pid_t pid,
-			    const char *const *events)
+			    const char *const *events, bool snapshot)
 {
 	struct gm_session_spec spec = { .name = session, .dir = dir, .channel = GM_RECORD_CHANNEL,
 					.subbuf_size = gm_bufplan_parse_size(b->subbuf),
 					.num_subbuf = strtoull(b->num, NULL, 10), .pid = pid,
-					.events = events };
+					.events = events, .snapshot = snapshot };
 	const char *what = "";
 	int rc = gm_session_start(&spec, &what);
 	if (rc == 0)
@@ -989,7 +989,7 @@ int gm_record_main(int argc, char **argv)
 
 	struct gm_record_buf buf;
 	gm_record_plan(&o, &buf);
-	if (gm_record_sessiond() != 0 || gm_record_start_session(&buf, session, dir, 0, NULL) != 0)
+	if (gm_record_sessiond() != 0 || gm_record_start_session(&buf, session, dir, 0, NULL, false) != 0)
 		return GM_RECORD_EXIT_FAILED;
 	gm_record_say(false, "recording %s into %s (LTTng session %s)", prog, dir, session);
 	struct gm_record_result res = { .mode = "record", .argv = o.argv, .buf = &buf, .path = path,

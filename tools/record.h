@@ -54,7 +54,7 @@ void gm_record_plan_buffers(const struct gm_record_bufopts *o, struct gm_record_
 
 /* What happened during one recording, for the report and gomemtrace-record.txt. */
 struct gm_record_result {
-	const char *mode;                  /* "record" or "attach" (the file's mode= line) */
+	const char *mode;                  /* "record", "attach" or "snapshot" (the file's mode= line) */
 	char **argv;                       /* the program's command line (NULL-terminated), or NULL */
 	const struct gm_record_buf *buf;   /* the buffers */
 	const char *path;                  /* PROGRAM as executed */
@@ -75,9 +75,10 @@ int gm_record_output_dir_for(const char *output, const char *tag, char *buf, siz
 /* A program's base name reduced to characters safe in a session or directory name. */
 void gm_record_tag(const char *prog, char *buf, size_t size);
 /* Create, configure and start the session; `pid` > 0: only that process (vpid tracker);
- * `events` NULL-terminated, NULL: record's. 0, or -1 after a message (session destroyed). */
+ * `events` NULL-terminated, NULL: record's; `snapshot`: a flight recorder (overwrite mode, no
+ * output until a snapshot; `dir` unused). 0, or -1 after a message (session destroyed). */
 int gm_record_start_session(const struct gm_record_buf *b, const char *session, const char *dir, pid_t pid,
-			    const char *const *events);
+			    const char *const *events, bool snapshot);
 /* Run `lttng ARGS... NULL` with a deadline: 0; -1 after a message; -2 when lttng was killed. */
 int gm_record_lttng_timed(const char *what, int timeout_s, ...);
 /* DIR/gomemtrace-record.txt: how the trace was made (key=value lines; docs/report.md). */

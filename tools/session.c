@@ -26,7 +26,8 @@ static int gm_session_fill(struct lttng_handle *h, struct lttng_domain *dom, con
 		return -LTTNG_ERR_NOMEM;
 	snprintf(ch->name, sizeof ch->name, "%s", s->channel);
 	ch->enabled = 1;
-	ch->attr.overwrite = 0; /* discard mode: lost events are counted, never overwritten */
+	/* discard mode: lost events are counted, never overwritten; a flight recorder overwrites */
+	ch->attr.overwrite = s->snapshot ? 1 : 0;
 	ch->attr.subbuf_size = s->subbuf_size;
 	ch->attr.num_subbuf = s->num_subbuf;
 	ch->attr.output = LTTNG_EVENT_MMAP;
@@ -64,7 +65,8 @@ static int gm_session_fill(struct lttng_handle *h, struct lttng_domain *dom, con
 int gm_session_start(const struct gm_session_spec *s, const char **what)
 {
 	*what = "create the LTTng session";
-	struct lttng_session_descriptor *d = lttng_session_descriptor_local_create(s->name, s->dir);
+	struct lttng_session_descriptor *d = s->snapshot ? lttng_session_descriptor_snapshot_create(s->name)
+						      : lttng_session_descriptor_local_create(s->name, s->dir);
 	if (!d)
 		return -LTTNG_ERR_INVALID;
 	enum lttng_error_code code = lttng_create_session_ext(d);
@@ -189,4 +191,41 @@ int gm_session_find(const char *prefix, char *buf, size_t size)
 		}
 	free(list);
 	return found;
+}
+
+int gm_session_regenerate_statedump(const char *name) { return lttng_regenerate_statedump(name); }
+
+int gm_session_snapshot_record(const char *name, const char *dir)
+{
+	struct lttng_snapshot_output *out = lttng_snapshot_output_create();
+	if (!out)
+		return -LTTNG_ERR_NOMEM;
+	int ret = lttng_snapshot_output_set_local_path(dir, out);
+	if (ret == 0)
+		ret = lttng_snapshot_record(name, out, 1);
+	lttng_snapshot_output_destroy(out);
+	return ret;
+}
+
+int gm_session_channel_bufs(const char *name, const char *channel, uint64_t *subbuf_size, uint64_t *num_subbuf)
+{
+	struct lttng_domain dom;
+	memset(&dom, 0, sizeof dom);
+	dom.type = LTTNG_DOMAIN_UST;
+	dom.buf_type = LTTNG_BUFFER_PER_UID;
+	struct lttng_handle *h = lttng_create_handle(name, &dom);
+	if (!h)
+		return -LTTNG_ERR_NOMEM;
+	struct lttng_channel *ch = NULL;
+	int n = lttng_list_channels(h, &ch);
+	lttng_destroy_handle(h);
+	int ret = n < 0 ? n : -LTTNG_ERR_UST_CHAN_NOT_FOUND;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(ch[i].name, channel)) {
+			*subbuf_size = ch[i].attr.subbuf_size;
+			*num_subbuf = ch[i].attr.num_subbuf;
+			ret = 0;
+		}
+	free(ch);
+	return ret;
 }

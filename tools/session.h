@@ -18,6 +18,8 @@ struct gm_session_spec {
 	int pid;              /* > 0: only this process (a vpid tracker: gomemtrace attach); 0: all */
 	const char *const *events; /* the events (NULL-terminated), NULL: record's (gomemtrace:* and
 				      lttng-ust's module information) */
+	int snapshot;         /* 1: a flight recorder (snapshot session, overwrite-mode channel: the
+				 oldest packets give way, nothing is written until a snapshot) */
 };
 
 /* Whether a session daemon answers this user (root's, or the user's own). */
@@ -46,6 +48,17 @@ int gm_session_app_events(int pid, char ***names);
 /* Whether a session whose name begins with `prefix` exists: 1 (its name in buf), 0, or a
  * negative LTTng error code. */
 int gm_session_find(const char *prefix, char *buf, size_t size);
+
+/* A flight recorder's snapshot: ask the traced processes to write their module lists again
+ * (lttng_ust_statedump, done by each process after the call returns). 0 or a negative code. */
+int gm_session_regenerate_statedump(const char *name);
+
+/* Write what the snapshot session `name` holds into `dir` (LTTng makes DIR/snapshot-N-DATE-K).
+ * 0 or a negative LTTng error code. */
+int gm_session_snapshot_record(const char *name, const char *dir);
+
+/* The sub-buffer size and count of channel `channel` of session `name`. 0 or a negative code. */
+int gm_session_channel_bufs(const char *name, const char *channel, uint64_t *subbuf_size, uint64_t *num_subbuf);
 
 /* LTTng's message for a negative error code. */
 const char *gm_session_strerror(int code);

@@ -274,14 +274,18 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, start,
 		lttng_ust_field_integer(uint64_t, start_ns, start_ns)
 		lttng_ust_field_integer(uint8_t, how, how)))
 
-/* The tracer noticed that this event became enabled (gomemtrace attach enables it once its
- * session is active) and wrote again what a reader of a session started late needs: it forgot
- * which stacks it had written (each is written again at its next use), then wrote
- * gomemtrace:proc_info, this event, and a sample. Batch records stamped after this event name
- * only stacks the session holds. `seq`: resyncs so far in this process, from 0. */
+/* The tracer wrote again what a reader of a session started late needs: it forgot which
+ * stacks it had written (each is written again at its next use), then wrote
+ * gomemtrace:proc_info and this event. Batch records stamped after this event name only
+ * stacks the session holds. `periodic` 0: this event became enabled (gomemtrace attach
+ * enables it once its session is active; a sample follows); 1: a batching process's resync of
+ * every second (a flight recorder's snapshot begins at one). `seq`: resyncs so far in this
+ * process, from 0. */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, resync,
-	LTTNG_UST_TP_ARGS(uint32_t, seq),
-	LTTNG_UST_TP_FIELDS(lttng_ust_field_integer(uint32_t, seq, seq)))
+	LTTNG_UST_TP_ARGS(uint32_t, seq, uint8_t, periodic),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint32_t, seq, seq)
+		lttng_ust_field_integer(uint8_t, periodic, periodic)))
 /* The Go trap changed state (armed, refused, disarmed); `sites` = patched syscall sites. */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, trap_status,
 	LTTNG_UST_TP_ARGS(uint8_t, state, uint32_t, sites, const char *, reason),

@@ -27,7 +27,7 @@ static const char *const gm_rep_field_names[GM_F_COUNT] = {
 	"go_free", "go_released", "go_resident", "base", "baddr", "memsz",
 	"is_pic", "sample_big", "tid", "id", "upto", "unflushed", "batch",
 	"kind", "go_read_ns", "stack_hop_failures", "go_heap_checked", "go_heap_check_failed",
-	"go_heap_check_addr", "start_ns", "how",
+	"go_heap_check_addr", "start_ns", "how", "periodic",
 };
 static const char *const gm_rep_str_names[GM_S_COUNT] = { "exe", "go_version", "path", "reason", "procname",
 							   "stack_layout", "stack_hop_reason" };
@@ -49,7 +49,7 @@ static const struct { const char *name; enum gm_rep_kind kind; } gm_rep_kinds[] 
 	{ "gomemtrace:alloc_batch", GM_EV_ALLOC_BATCH }, { "gomemtrace:stack", GM_EV_STACK },
 	{ "gomemtrace:flush", GM_EV_FLUSH }, { "gomemtrace:start", GM_EV_START },
 	{ "gomemtrace:resync", GM_EV_RESYNC },
-	{ "lttng_ust_statedump:start", GM_EV_SD_START },
+	{ "lttng_ust_statedump:start", GM_EV_SD_START }, { "lttng_ust_statedump:end", GM_EV_SD_END },
 	{ "lttng_ust_statedump:bin_info", GM_EV_SD_BIN_INFO },
 	{ "lttng_ust_statedump:build_id", GM_EV_SD_BUILD_ID },
 	{ "lttng_ust_lib:load", GM_EV_LIB_LOAD }, { "lttng_ust_lib:unload", GM_EV_LIB_UNLOAD },
@@ -80,7 +80,28 @@ struct gm_rep_reader {
 	uint64_t *abuf[GM_A_COUNT];         /* array decode buffers */
 	uint32_t acap[GM_A_COUNT];          /* their capacities */
 	int stopped;                        /* the callback asked to stop */
+	const bt_stream **streams;          /* streams that had an event (ops->stream_first) */
+	size_t nstreams, capstreams;        /* their number and capacity */
 };
+
+/* ops->stream_first at the first event of its stream. 0, or -1 out of memory. */
+static int gm_rep_stream_seen(struct gm_rep_reader *r, const bt_event *e, uint64_t ts)
+{
+	const bt_stream *s = bt_event_borrow_stream_const(e);
+	for (size_t i = r->nstreams; i-- > 0;)
+		if (r->streams[i] == s)
+			return 0;
+	if (r->nstreams == r->capstreams) {
+		size_t cap = r->capstreams ? r->capstreams * 2 : 16;
+		const bt_stream **n = realloc(r->streams, cap * sizeof *n);
+		if (!n)
+			return -1;
+		r->streams = n, r->capstreams = cap;
+	}
+	r->streams[r->nstreams++] = s;
+	r->ops->stream_first(r->ctx, ts);
+	return 0;
+}
 
 static int64_t gm_rep_member_index(const bt_field_class *st, const char *name, uint8_t *is_signed)
 {
@@ -168,6 +189,13 @@ static int gm_rep_decode(struct gm_rep_reader *r, const bt_message *msg)
 	struct gm_rep_class *c = gm_rep_class_get(r, bt_event_borrow_class_const(e));
 	if (!c)
 		return -1;
+	if (r->ops->stream_first && c->has_clock) {
+		int64_t ns = 0;
+		if (bt_clock_snapshot_get_ns_from_origin(bt_message_event_borrow_default_clock_snapshot_const(msg), &ns) ==
+			    BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK &&
+		    gm_rep_stream_seen(r, e, (uint64_t)ns) != 0)
+			return -1;
+	}
 	if (c->kind == GM_EV_OTHER)
 		return 0;
 	struct gm_rep_ev ev;
@@ -509,6 +537,7 @@ out:
 	bt_plugin_put_ref(utils);
 	bt_value_put_ref(found);
 	free(r.classes);
+	free(r.streams);
 	for (int i = 0; i < GM_A_COUNT; i++)
 		free(r.abuf[i]);
 	return ret;

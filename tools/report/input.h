@@ -30,8 +30,10 @@ enum gm_rep_kind {
 	GM_EV_STACK,       /* id, stack[] */
 	GM_EV_FLUSH,       /* upto, final, unflushed */
 	GM_EV_START,       /* start_ns, how: the process's beginning is in the trace */
-	GM_EV_RESYNC,      /* seq: the tracer resynchronized with a session started late */
+	GM_EV_RESYNC,      /* seq, periodic: the tracer resynchronized (a session started late,
+			      or its periodic resync) */
 	GM_EV_SD_START,    /* lttng_ust_statedump:start */
+	GM_EV_SD_END,      /* lttng_ust_statedump:end */
 	GM_EV_SD_BIN_INFO, /* lttng_ust_statedump:bin_info: baddr, memsz, path, is_pic */
 	GM_EV_SD_BUILD_ID, /* lttng_ust_statedump:build_id: baddr, build_id[] */
 	GM_EV_LIB_LOAD,    /* lttng_ust_lib:load: baddr, memsz, path */
@@ -52,7 +54,7 @@ enum gm_rep_field {
 	GM_F_GO_FREE, GM_F_GO_RELEASED, GM_F_GO_RESIDENT, GM_F_BASE, GM_F_BADDR, GM_F_MEMSZ,
 	GM_F_IS_PIC, GM_F_SAMPLE_BIG, GM_F_TID, GM_F_ID, GM_F_UPTO, GM_F_UNFLUSHED, GM_F_BATCH,
 	GM_F_KIND, GM_F_GO_READ_NS, GM_F_HOP_FAILURES, GM_F_GO_HEAP_CHECKED, GM_F_GO_HEAP_CHECK_FAILED,
-	GM_F_GO_HEAP_CHECK_ADDR, GM_F_START_NS, GM_F_HOW,
+	GM_F_GO_HEAP_CHECK_ADDR, GM_F_START_NS, GM_F_HOW, GM_F_PERIODIC,
 	GM_F_COUNT
 };
 /* String fields. */
@@ -86,6 +88,10 @@ struct gm_rep_input_ops {
 	/* Lost data: `events` discarded events or `packets` discarded packets of one stream;
 	 * ts is the end of the gap (ns from origin, 0 if unknown). */
 	void (*discarded)(void *ctx, uint64_t events, uint64_t packets, uint64_t ts);
+	/* Optional: the first event of a stream (one per CPU ring buffer and trace) at ts, before
+	 * that event's own callback. A snapshot's streams begin at different times: it is
+	 * complete from the latest of them (scan.c). */
+	void (*stream_first)(void *ctx, uint64_t ts);
 };
 
 /* What a read ended with. */

@@ -111,8 +111,13 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		else
 			fputs("null", o);
 		fprintf(o, ", \"resynced\": %s, \"frees_of_older_blocks\": %" PRIu64 ", \"records_before\": %" PRIu64
-			   ", \"records_after\": %" PRIu64 " }", p->resynced ? "true" : "false", p->unknown_frees,
-			p->before_window, p->after_window);
+			   ", \"records_after\": %" PRIu64 ", \"snapshot\": %s, \"complete_from_s\": ",
+			p->resynced ? "true" : "false", p->unknown_frees, p->before_window, p->after_window,
+			m->snapshot ? "true" : "false");
+		if (m->snapshot)
+			fprintf(o, "%.6f }", gm_json_secs(m, m->complete_from));
+		else
+			fputs("null }", o);
 	} else {
 		fputs("null", o);
 	}

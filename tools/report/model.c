@@ -103,6 +103,8 @@ static struct gm_rep_proc *gm_rep_proc_new(struct gm_rep_model *m, int64_t vpid,
 	p->trap_state = -1;
 	p->ppid = -1;
 	p->last_malloc_free = -1;
+	if (m->snapshot) /* a batching process's window begins at its first resync from there on */
+		p->window = 1, p->win_start = m->complete_from;
 	if (m->last_proc)
 		m->last_proc->next = p;
 	else
@@ -501,7 +503,7 @@ static void gm_rep_sample(struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 		p->go_inuse_peak = s.v[GM_F_GO_INUSE];
 	/* a window: every stack fills up from nothing at first; growth counts from its third
 	 * sample on (the first is at the window's start, the first interval is the fill) */
-	int fill = p->window && p->win_samples++ < 2;
+	int fill = p->window && (ev->ts < p->win_start || p->win_samples++ < 2);
 	for (uint32_t i = 0; i < p->nstacks; i++) {
 		struct gm_rep_stack *st = &p->stacks[i];
 		if (!st->allocs)
@@ -825,6 +827,13 @@ static void gm_rep_ops_finish(struct gm_rep_model *m, struct gm_rep_proc *p)
 		p->win_end = p->last_ts;
 	}
 	char msg[256];
+	if (p->window && p->win_start == UINT64_MAX) { /* a snapshot's batching process, no resync */
+		p->win_start = p->win_end;
+		snprintf(msg, sizeof msg, "pid %" PRId64 ": the snapshot holds no resync of this process after the "
+			 "point from which it is complete (less than a second of it?): none of its C-heap records "
+			 "is applied", p->vpid);
+		gm_rep_model_warn(m, msg);
+	}
 	if (p->unflushed) {
 		snprintf(msg, sizeof msg, "pid %" PRId64 ": %" PRIu64 " allocation records were still in a "
 			 "thread's buffer at exit and are missing; C-heap figures may be off by them",
@@ -900,6 +909,25 @@ static int gm_rep_past_to(struct gm_rep_model *m, const struct gm_rep_ev *ev)
 }
 
 /* ---- the event callback ---- */
+/* p writes its allocations in batches. In a snapshot, its window begins at its first resync at
+ * or after complete_from (records before it may name stacks whose events are gone). */
+static void gm_rep_set_batched(struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	if (!p->batched && m->snapshot && !p->resynced && p->window)
+		p->win_start = UINT64_MAX;
+	p->batched = 1;
+}
+
+/* A mapping event of a snapshot stamped before every stream is complete: its unmapping may be
+ * gone, so it is counted, not applied. */
+static int gm_rep_snapshot_before(struct gm_rep_model *m, struct gm_rep_proc *p, uint64_t ts)
+{
+	if (!m->snapshot || ts >= m->complete_from || !p->window)
+		return 0;
+	p->before_window++;
+	return 1;
+}
+
 int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 {
 	struct gm_rep_model *m = ctx;
@@ -950,13 +978,15 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 			gm_rep_c_event(m, p, ev);
 		break;
 	case GM_EV_START:
-		p->started = 1, p->window = 0;
+		/* in a snapshot, only a beginning after every stream holds all its records */
+		if (!m->snapshot || ev->ts >= m->complete_from)
+			p->started = 1, p->window = 0;
 		break;
 	case GM_EV_RESYNC:
 		/* batch records stamped from here on name only stacks the trace holds: a batching
 		 * process's window starts here; one that writes an event a call is complete from
 		 * its first event (its proc_info, written before this, opened the window there) */
-		if (!p->started && !p->resynced && !m->whole_run) {
+		if (!p->started && !p->resynced && !m->whole_run && (!m->snapshot || ev->ts >= m->complete_from)) {
 			p->resynced = 1;
 			if (p->batched || !p->window)
 				p->win_start = p->batched ? ev->ts : p->first_ts;
@@ -964,7 +994,7 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		}
 		break;
 	case GM_EV_ALLOC_BATCH:
-		p->batched = 1;
+		gm_rep_set_batched(m, p);
 		gm_rep_op_push_batch(m, p, ev, UINT64_MAX);
 		break;
 	case GM_EV_STACK: /* defined above */
@@ -973,15 +1003,17 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		gm_rep_flush(m, p, ev);
 		break;
 	case GM_EV_MMAP:
-		gm_rep_mmap(m, p, ev);
+		if (!gm_rep_snapshot_before(m, p, ev->ts))
+			gm_rep_mmap(m, p, ev);
 		break;
 	case GM_EV_MUNMAP:
-		if (v[GM_F_RET] == 0)
+		if (v[GM_F_RET] == 0 && !gm_rep_snapshot_before(m, p, ev->ts))
 			gm_rep_map_remove(m, p, (uint64_t)v[GM_F_ADDR],
 					  (uint64_t)v[GM_F_ADDR] + gm_rep_page_up((uint64_t)v[GM_F_LEN]));
 		break;
 	case GM_EV_MREMAP:
-		gm_rep_mremap(m, p, ev);
+		if (!gm_rep_snapshot_before(m, p, ev->ts))
+			gm_rep_mremap(m, p, ev);
 		break;
 	case GM_EV_MADVISE:
 		if (v[GM_F_RET] == 0 && (v[GM_F_ARG] == 4 || v[GM_F_ARG] == 8)) {
@@ -1015,7 +1047,7 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 			p->go_heap_check_addr = (uint64_t)v[GM_F_GO_HEAP_CHECK_ADDR];
 		}
 		if (v[GM_F_BATCH] > 1)
-			p->batched = 1;
+			gm_rep_set_batched(m, p);
 		/* a tracer that says when it started also writes gomemtrace:start at that time, the
 		 * first event of a process whose beginning the trace holds: without it, a window */
 		if ((ev->present & (1ULL << GM_F_START_NS)) && v[GM_F_START_NS] > 0 && ev->cycles_ok) {

@@ -1,5 +1,6 @@
 /* report.c: `gomemtrace report [options] TRACE_DIR`: option parsing and the pipeline
  * input (babeltrace2) -> model -> analysis -> writer (text, json, pprof, folded). */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "tools/report/input.h"
+#include "tools/report/scan.h"
 #include "tools/report/model.h"
 #include "tools/report/output.h"
 #include "tools/report/report.h"
@@ -27,17 +29,40 @@ static void gm_report_usage(FILE *o)
 	      o);
 }
 
-/* From DIR/gomemtrace-record.txt (written by `gomemtrace record` and `attach`): its pid (else
- * -1) and whether record made it (mode=record, or a file from before mode=: record started the
- * session before the program, so the recorded processes' whole runs are in the trace). */
-static int64_t gm_report_record_info(const char *dir, int *whole_run)
+/* Whether DIR holds a snapshot that `lttng snapshot record` wrote (a `snapshot-N-DATE-K`
+ * directory, LTTng's own name) and no gomemtrace-record.txt says otherwise. */
+static int gm_report_lttng_snapshot(const char *dir)
+{
+	const char *base = strrchr(dir, '/');
+	base = base && base[1] ? base + 1 : dir;
+	if (!strncmp(base, "snapshot-", 9))
+		return 1;
+	DIR *d = opendir(dir);
+	int found = 0;
+	struct dirent *de;
+	while (d && !found && (de = readdir(d)))
+		found = !strncmp(de->d_name, "snapshot-", 9);
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* From DIR/gomemtrace-record.txt (written by `gomemtrace record`, `attach` and `snapshot`): its
+ * pid (else -1), whether record made it (mode=record, or a file from before mode=: record
+ * started the session before the program, so the recorded processes' whole runs are in the
+ * trace), and whether it is a flight recorder's snapshot (mode=snapshot; without the file, a
+ * snapshot directory of LTTng's). */
+static int64_t gm_report_record_info(const char *dir, int *whole_run, int *snapshot)
 {
 	char path[4096], line[256];
 	snprintf(path, sizeof path, "%s/gomemtrace-record.txt", dir);
 	*whole_run = 0;
+	*snapshot = 0;
 	FILE *f = fopen(path, "r");
-	if (!f)
+	if (!f) {
+		*snapshot = gm_report_lttng_snapshot(dir);
 		return -1;
+	}
 	int64_t pid = -1;
 	int mode_seen = 0;
 	while (fgets(line, sizeof line, f)) {
@@ -49,6 +74,7 @@ static int64_t gm_report_record_info(const char *dir, int *whole_run)
 		} else if (!strncmp(line, "mode=", 5)) {
 			mode_seen = 1;
 			*whole_run = !strcmp(line + 5, "record\n");
+			*snapshot = !strcmp(line + 5, "snapshot\n");
 		}
 	}
 	if (!mode_seen)
@@ -159,10 +185,17 @@ int gm_report_main(int argc, char **argv)
 
 	struct gm_rep_model m;
 	gm_rep_model_init(&m, &opts);
-	m.record_pid = gm_report_record_info(dir, &m.whole_run);
-	struct gm_rep_input_ops ops = { gm_rep_model_event, gm_rep_model_discarded };
+	m.record_pid = gm_report_record_info(dir, &m.whole_run, &m.snapshot);
+	struct gm_rep_input_ops ops = { gm_rep_model_event, gm_rep_model_discarded, NULL };
 	char err[1024] = "";
-	enum gm_rep_input_status st = gm_rep_input_read_dir(dir, &ops, &m, err, sizeof err);
+	enum gm_rep_input_status st = GM_IN_OK;
+	if (m.snapshot) { /* where every stream is complete, before the model sees an event */
+		static struct gm_scan scan;
+		st = gm_scan_dir(dir, &scan, err, sizeof err);
+		m.complete_from = scan.complete_from;
+	}
+	if (st == GM_IN_OK)
+		st = gm_rep_input_read_dir(dir, &ops, &m, err, sizeof err);
 	int rc = 0;
 	if (st == GM_IN_PARTIAL) {
 		m.partial = 1;

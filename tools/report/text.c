@@ -81,13 +81,22 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		struct tm tm;
 		localtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
-		fprintf(o, "   a window of a longer run: from %s (%.2f s) for %.2f s", when, gm_txt_secs(m, p->win_start),
-			p->win_end > p->win_start ? (double)(p->win_end - p->win_start) / 1e9 : 0.0);
+		if (m->snapshot)
+			fprintf(o, "   a flight recorder's snapshot: its complete part from %s (%.2f s) for %.2f s "
+				   "(the ring buffers held %.2f s, their oldest part only in some CPUs' buffers)", when,
+				gm_txt_secs(m, p->win_start),
+				p->win_end > p->win_start ? (double)(p->win_end - p->win_start) / 1e9 : 0.0,
+				(double)(m->trace_end - m->trace_start) / 1e9);
+		else
+			fprintf(o, "   a window of a longer run: from %s (%.2f s) for %.2f s", when,
+				gm_txt_secs(m, p->win_start),
+				p->win_end > p->win_start ? (double)(p->win_end - p->win_start) / 1e9 : 0.0);
 		if (p->start_ns && p->start_ns < p->win_start)
 			fprintf(o, "; the process had run %.1f s before it", (double)(p->win_start - p->start_ns) / 1e9);
 		fprintf(o, "\n   C memory allocated before the window is not in the figures below (%" PRIu64
 			   " frees of such blocks seen)%s\n", p->unknown_frees,
-			p->resynced ? "" : "; the tracer did not resynchronize (stacks of the first second may be missing)");
+			p->resynced || (m->snapshot && !p->batched)
+				? "" : "; the tracer did not resynchronize (stacks of the first second may be missing)");
 	}
 	if (m->lost_events || m->lost_packets)
 		fprintf(o, "   lost events: %" PRIu64 " (+%" PRIu64 " packets): figures marked ~ are approximate\n",
