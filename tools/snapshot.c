@@ -279,7 +279,8 @@ int gm_snapshot_main(int argc, char **argv)
 	ssize_t xn = alive ? readlink(exelink, exe, sizeof exe - 1) : -1;
 	exe[xn > 0 ? xn : 0] = '\0';
 	double held = scan.last_ts > scan.first_ts ? (double)(scan.last_ts - scan.first_ts) / 1e9 : 0;
-	double complete = scan.last_ts > scan.complete_from ? (double)(scan.last_ts - scan.complete_from) / 1e9 : 0;
+	uint64_t from = scan.complete_from ? scan.complete_from : scan.first_ts;
+	double complete = scan.last_ts > from ? (double)(scan.last_ts - from) / 1e9 : 0;
 	char extra[512];
 	snprintf(extra, sizeof extra, "snapshot_dir=%s\nsnapshot_held_s=%.3f\nsnapshot_complete_s=%.3f\n"
 		 "process_alive=%d\n", strrchr(snapdir, '/') + 1, held, complete, alive ? 1 : 0);

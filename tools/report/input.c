@@ -84,6 +84,33 @@ struct gm_rep_reader {
 	size_t nstreams, capstreams;        /* their number and capacity */
 };
 
+/* Whether the stream in file `path` (src.ctf.fs names a stream after its file) lost packets
+ * before its first one: LTTng-UST's packet header, packed and in native byte order (magic,
+ * uuid[16], stream_id, stream_instance_id), then its packet context (timestamp_begin,
+ * timestamp_end, content_size, packet_size in bits, packet_seq_num, ...: the metadata's
+ * `struct packet_context`), begins the file. A first packet numbered 0 is the stream's first
+ * ever; a later one means the older packets are gone (overwritten in a flight recorder). When
+ * the header does not read as that layout, 1: lost, the careful answer. babeltrace2 itself does
+ * not say it: a stream's first packet never yields a discarded-packets message. */
+static int gm_rep_stream_lost_before(const char *path)
+{
+	unsigned char h[72];
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	size_t n = f ? fread(h, 1, sizeof h, f) : 0;
+	if (f)
+		fclose(f);
+	if (n < sizeof h)
+		return 1;
+	uint32_t magic;
+	uint64_t tb, te, content, size, seq;
+	memcpy(&magic, h, 4);
+	memcpy(&tb, h + 32, 8), memcpy(&te, h + 40, 8), memcpy(&content, h + 48, 8);
+	memcpy(&size, h + 56, 8), memcpy(&seq, h + 64, 8);
+	if (magic != 0xC1FC1FC1u || tb > te || content > size || size % 8 || size < 8 * sizeof h)
+		return 1;
+	return seq != 0;
+}
+
 /* ops->stream_first at the first event of its stream. 0, or -1 out of memory. */
 static int gm_rep_stream_seen(struct gm_rep_reader *r, const bt_event *e, uint64_t ts)
 {
@@ -99,7 +126,7 @@ static int gm_rep_stream_seen(struct gm_rep_reader *r, const bt_event *e, uint64
 		r->streams = n, r->capstreams = cap;
 	}
 	r->streams[r->nstreams++] = s;
-	r->ops->stream_first(r->ctx, ts);
+	r->ops->stream_first(r->ctx, ts, gm_rep_stream_lost_before(bt_stream_get_name(s)));
 	return 0;
 }
 

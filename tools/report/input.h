@@ -89,9 +89,10 @@ struct gm_rep_input_ops {
 	 * ts is the end of the gap (ns from origin, 0 if unknown). */
 	void (*discarded)(void *ctx, uint64_t events, uint64_t packets, uint64_t ts);
 	/* Optional: the first event of a stream (one per CPU ring buffer and trace) at ts, before
-	 * that event's own callback. A snapshot's streams begin at different times: it is
-	 * complete from the latest of them (scan.c). */
-	void (*stream_first)(void *ctx, uint64_t ts);
+	 * that event's own callback; `lost_before`: the stream's older packets are gone (its
+	 * first packet is not its first ever, or that cannot be told). A snapshot is complete
+	 * from the latest first event of such streams (scan.c). */
+	void (*stream_first)(void *ctx, uint64_t ts, int lost_before);
 };
 
 /* What a read ended with. */

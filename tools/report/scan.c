@@ -23,11 +23,12 @@ static struct gm_scan_proc *gm_scan_get(struct gm_scan *s, int64_t vpid)
 	return p;
 }
 
-static void gm_scan_stream_first(void *ctx, uint64_t ts)
+static void gm_scan_stream_first(void *ctx, uint64_t ts, int lost_before)
 {
 	struct gm_scan *s = ctx;
 	s->streams++;
-	if (ts > s->complete_from)
+	s->lost_streams += lost_before != 0;
+	if (lost_before && ts > s->complete_from)
 		s->complete_from = ts;
 }
 

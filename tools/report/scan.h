@@ -1,5 +1,6 @@
 /* scan.h: a first, quick pass over a trace, before the model reads it: where a snapshot of a
- * flight recorder is complete from, and whether each process in it left what a report needs
+ * flight recorder is complete from (its busiest CPUs' buffers lost their oldest packets, idle
+ * CPUs' buffers may hold much older ones), and whether each process in it left what a report needs
  * (its proc_info, a whole module list). `gomemtrace report` runs it on snapshots (the model
  * must know where the window starts before the first event); `gomemtrace snapshot` runs it on
  * the snapshot it took, to take another one while the tracer has not yet written those. */
@@ -24,9 +25,11 @@ struct gm_scan_proc {
 /* The scan's result. Filled by gm_scan_dir() only. */
 struct gm_scan {
 	uint64_t first_ts, last_ts; /* the trace's first and last event (ns from origin) */
-	uint64_t complete_from;     /* the latest first event over the streams: every stream holds
-				       all its events from here on (a snapshot's older packets are gone) */
+	uint64_t complete_from;     /* the latest first event of the streams that lost their older
+				       packets: every stream holds all its events from here on (0:
+				       none lost, the trace is whole from its first event) */
 	uint64_t streams;           /* streams that hold events */
+	uint64_t lost_streams;      /* of them, those whose older packets are gone */
 	uint64_t gm_events;         /* gomemtrace events */
 	struct gm_scan_proc procs[GM_SCAN_MAX_PROCS]; /* processes of gomemtrace events, in order seen */
 	size_t nprocs;              /* their number */
