@@ -43,6 +43,7 @@ struct gm_attach_opts {
 	const char *num_subbuf;  /* --num-subbuf */
 	bool no_children;        /* --no-children: the process only */
 	bool snapshot;           /* --snapshot: leave a flight recorder on instead of a window */
+	const char *relayd;      /* --relayd: stream the window to this lttng-relayd (NULL: local) */
 	bool quiet;              /* -q */
 };
 
@@ -61,6 +62,8 @@ static const char gm_attach_usage_text[] =
 	"                         default 8M sampled, 256M when the process records every allocation)\n"
 	"      --subbuf-size SIZE, --num-subbuf N   buffers by hand instead of the budget's\n"
 	"      --no-children      do not follow children the process starts during the window\n"
+	"      --relayd net://HOST[:CTRL[:DATA]]  stream the window to an lttng-relayd instead\n"
+	"                         (-o then gets gomemtrace-record.txt only)\n"
 	"      --snapshot         leave a flight recorder on instead, and return: LTTng ring buffers\n"
 	"                         in overwrite mode (the budget: the newest records replace the\n"
 	"                         oldest); `gomemtrace snapshot --pid PID -o DIR` writes what they\n"
@@ -75,7 +78,7 @@ static const char gm_attach_usage_text[] =
 /* Parse argv into *o. 0; -1 after --help; else an exit status (after a message). */
 static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 {
-	enum { O_BUDGET = 256, O_SUBBUF, O_NUMSUB, O_NOCHILD, O_SNAPSHOT };
+	enum { O_BUDGET = 256, O_SUBBUF, O_NUMSUB, O_NOCHILD, O_SNAPSHOT, O_RELAYD };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -85,6 +88,7 @@ static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 		{ "num-subbuf", required_argument, NULL, O_NUMSUB },
 		{ "no-children", no_argument, NULL, O_NOCHILD },
 		{ "snapshot", no_argument, NULL, O_SNAPSHOT },
+		{ "relayd", required_argument, NULL, O_RELAYD },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -118,6 +122,7 @@ static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 		case O_NUMSUB: o->num_subbuf = optarg; break;
 		case O_NOCHILD: o->no_children = true; break;
 		case O_SNAPSHOT: o->snapshot = true; break;
+		case O_RELAYD: o->relayd = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': fputs(gm_attach_usage_text, stdout); return -1;
 		case ':':
@@ -134,6 +139,11 @@ static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 	}
 	if (!o->pid) {
 		gm_record_say(true, "no --pid given (usage: gomemtrace attach --pid PID [--duration SECONDS])");
+		return GM_RECORD_EXIT_FAILED;
+	}
+	if (o->snapshot && o->relayd) {
+		gm_record_say(true, "--snapshot with --relayd is not supported yet: a flight recorder keeps its "
+			      "ring buffers in the process; `gomemtrace snapshot` writes them locally");
 		return GM_RECORD_EXIT_FAILED;
 	}
 	if (o->snapshot && (o->duration > 0 || o->output)) {
@@ -371,7 +381,7 @@ static int gm_attach_flight(const struct gm_attach_opts *o, const char *name, co
 {
 	char session[128];
 	snprintf(session, sizeof session, GM_ATTACH_FLIGHT_FMT, o->pid);
-	if (gm_record_start_session(buf, session, NULL, (pid_t)o->pid, (const char *const *)events, true) != 0)
+	if (gm_record_start_session(buf, session, NULL, (pid_t)o->pid, (const char *const *)events, true, NULL) != 0)
 		return GM_RECORD_EXIT_FAILED;
 	int er = gm_session_enable_resync(session, GM_RECORD_CHANNEL);
 	if (er < 0)
@@ -423,7 +433,8 @@ int gm_attach_main(int argc, char **argv)
 	sigaddset(&stops, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &stops, NULL);
 
-	if (gm_record_start_session(&buf, session, dir, (pid_t)o.pid, (const char *const *)events, false) != 0)
+	if ((o.relayd && gm_record_relayd_check(o.relayd) != 0) ||
+	    gm_record_start_session(&buf, session, dir, (pid_t)o.pid, (const char *const *)events, false, o.relayd) != 0)
 		return GM_RECORD_EXIT_FAILED;
 	struct gm_attach_set *set = calloc(1, sizeof *set);
 	if (!set) {
@@ -504,7 +515,8 @@ int gm_attach_main(int argc, char **argv)
 	ssize_t xn = readlink(exelink, exe, sizeof exe - 1);
 	exe[xn > 0 ? xn : 0] = '\0';
 	struct gm_record_result res = { .mode = "attach", .argv = noargv, .buf = &buf, .path = exe, .session = session,
-					.env = envv, .extra = extra, .start = t0, .pid = (pid_t)o.pid, .status = -1 };
+					.env = envv, .extra = extra, .start = t0, .pid = (pid_t)o.pid, .status = -1,
+					.relayd = o.relayd };
 	int frc = 0;
 	if (why == END_DAEMON) {
 		/* nothing to stop or destroy: write down what we know next to what was written */

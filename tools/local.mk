@@ -1,7 +1,7 @@
 # tools/: the `gomemtrace` command (record, attach, snapshot, report, preload-path).
 bin_PROGRAMS += tools/gomemtrace
 tools_gomemtrace_SOURCES = tools/gomemtrace.c tools/record.c tools/record.h tools/attach.c tools/attach.h \
-	tools/snapshot.c tools/snapshot.h tools/bufplan.c tools/bufplan.h \
+	tools/snapshot.c tools/snapshot.h tools/relayd.c tools/relayd.h tools/bufplan.c tools/bufplan.h \
 	tools/session.c tools/session.h
 # GM_UST_LIBDIR: where lttng-ust's helper libraries (liblttng-ust-fork.so.1, -dl.so.1) live;
 # record preloads them so that fork()ed children and dlopen()ed libraries are followed.

@@ -32,6 +32,7 @@
 #include "common/elf_image.h"
 #include "gomemtrace/schema.h"
 #include "tools/bufplan.h"
+#include "tools/relayd.h"
 #include "tools/session.h"
 #include "tools/record.h"
 
@@ -47,6 +48,7 @@ extern char **environ;
 struct gm_record_opts {
 	const char *output;      /* -o: trace directory (NULL: ./gomemtrace-PROG-DATE) */
 	const char *session;     /* --session: LTTng session name (NULL: gomemtrace-PROG-PID) */
+	const char *relayd;      /* --relayd: stream to this lttng-relayd (NULL: a local trace) */
 	const char *subbuf_size; /* --subbuf-size: per-CPU sub-buffer size, lttng syntax (NULL: the plan's) */
 	const char *num_subbuf;  /* --num-subbuf: sub-buffers per CPU (NULL: the plan's) */
 	const char *budget;      /* --buffer-budget: all buffers' bytes (NULL: the mode's default) */
@@ -73,6 +75,8 @@ static const char gm_record_usage_text[] =
 	"\n"
 	"  -o, --output DIR       trace directory (default ./gomemtrace-PROGRAM-YYYYmmdd-HHMMSS)\n"
 	"      --session NAME     LTTng session name (default gomemtrace-PROGRAM-PID)\n"
+	"      --relayd net://HOST[:CTRL[:DATA]]  stream the trace to an lttng-relayd (ports 5342,\n"
+	"                         5343 by default) instead; -o then gets gomemtrace-record.txt only\n"
 	"      --buffer-budget SIZE  shared memory for all LTTng buffers in the traced process,\n"
 	"                         k/M/G suffixes (default 8M sampled, 256M with --sample-bytes 0);\n"
 	"                         sized over the machine's possible CPUs (said at start)\n"
@@ -175,7 +179,7 @@ static bool gm_record_is_name(const char *s)
 static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 {
 	enum { O_SESSION = 256, O_SUBBUF, O_NUMSUB, O_BUDGET, O_DEPTH, O_SAMPLE, O_FREE, O_NOTRAP, O_FAM, O_NOCHUNK,
-	       O_DEBUG, O_SBYTES, O_SBIG, O_BATCH };
+	       O_DEBUG, O_SBYTES, O_SBIG, O_BATCH, O_RELAYD };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "session", required_argument, NULL, O_SESSION },
@@ -192,6 +196,7 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		{ "sample-bytes", required_argument, NULL, O_SBYTES },
 		{ "sample-big", required_argument, NULL, O_SBIG },
 		{ "batch", required_argument, NULL, O_BATCH },
+		{ "relayd", required_argument, NULL, O_RELAYD },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -217,6 +222,7 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		case O_SBYTES: o->sample_bytes = optarg; break;
 		case O_SBIG: o->sample_big = optarg; break;
 		case O_BATCH: o->batch = optarg; break;
+		case O_RELAYD: o->relayd = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': fputs(gm_record_usage_text, stdout); return -1;
 		case ':':
@@ -249,6 +255,10 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		bad = "--buffer-budget wants a size of at least 4k, such as 8M or 512M";
 	else if (o->session && !gm_record_is_name(o->session))
 		bad = "--session wants a name made of letters, digits, '.', '_' and '-'";
+	char why[512];
+	struct gm_relayd_url ru;
+	if (!bad && o->relayd && gm_relayd_parse(o->relayd, &ru, why, sizeof why) != 0)
+		bad = why;
 	if (bad) {
 		gm_record_say(true, "%s", bad);
 		return GM_RECORD_EXIT_FAILED;
@@ -793,6 +803,8 @@ void gm_record_write_info(const char *dir, const struct gm_record_result *res)
 	for (char **a = res->argv; a && *a; a++)
 		gm_record_put(f, "arg", *a);
 	fprintf(f, "exit_status=%d\n", res->status);
+	if (res->relayd)
+		gm_record_put(f, "relayd", res->relayd);
 	if (res->extra)
 		fputs(res->extra, f);
 	if (res->counted)
@@ -855,7 +867,13 @@ int gm_record_finish(const char *session, const char *dir, struct gm_record_resu
 		gm_record_say(true, "(the session had stopped and flushed its data before: the trace is complete)");
 	else if (d != 0)
 		rc = -1;
-	if (res) {
+	if (res && res->relayd) { /* the trace is the relayd's; this directory keeps how it was made */
+		if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+			gm_record_say(true, "cannot create %s: %s", dir, strerror(errno));
+		gm_record_write_info(dir, res);
+		gm_record_say(false, "trace streamed to the relayd at %s (HOSTNAME/%s-DATE under its output directory); "
+			      "gomemtrace-record.txt in %s", res->relayd, session, dir);
+	} else if (res) {
 		char ust[PATH_MAX + 8];
 		snprintf(ust, sizeof ust, "%s/ust", dir);
 		if (access(ust, F_OK) != 0) {
@@ -920,13 +938,26 @@ static void gm_record_plan(const struct gm_record_opts *o, struct gm_record_buf 
 
 /* Create, configure and start the session (liblttng-ctl: session.c). 0, or -1 after a message
  * (session destroyed). */
+int gm_record_relayd_check(const char *url)
+{
+	struct gm_relayd_url u;
+	char err[512];
+	if (gm_relayd_parse(url, &u, err, sizeof err) != 0 || gm_relayd_reachable(&u, 3000, err, sizeof err) != 0) {
+		gm_record_say(true, "--relayd %s: %s: is lttng-relayd running there (lttng-relayd -d -C tcp://0.0.0.0:%d "
+			      "-D tcp://0.0.0.0:%d), and does a firewall let this host through? Nothing was started",
+			      url, err, u.ctrl ? u.ctrl : GM_RELAYD_CTRL_PORT, u.data ? u.data : GM_RELAYD_DATA_PORT);
+		return -1;
+	}
+	return 0;
+}
+
 int gm_record_start_session(const struct gm_record_buf *b, const char *session, const char *dir, pid_t pid,
-			    const char *const *events, bool snapshot)
+			    const char *const *events, bool snapshot, const char *relayd)
 {
 	struct gm_session_spec spec = { .name = session, .dir = dir, .channel = GM_RECORD_CHANNEL,
 					.subbuf_size = gm_bufplan_parse_size(b->subbuf),
 					.num_subbuf = strtoull(b->num, NULL, 10), .pid = pid,
-					.events = events, .snapshot = snapshot };
+					.events = events, .snapshot = snapshot, .relayd = relayd };
 	const char *what = "";
 	int rc = gm_session_start(&spec, &what);
 	if (rc == 0)
@@ -989,11 +1020,17 @@ int gm_record_main(int argc, char **argv)
 
 	struct gm_record_buf buf;
 	gm_record_plan(&o, &buf);
-	if (gm_record_sessiond() != 0 || gm_record_start_session(&buf, session, dir, 0, NULL, false) != 0)
+	if ((o.relayd && gm_record_relayd_check(o.relayd) != 0) || gm_record_sessiond() != 0 ||
+	    gm_record_start_session(&buf, session, dir, 0, NULL, false, o.relayd) != 0)
 		return GM_RECORD_EXIT_FAILED;
-	gm_record_say(false, "recording %s into %s (LTTng session %s)", prog, dir, session);
+	if (o.relayd)
+		gm_record_say(false, "recording %s to the relayd at %s (its output directory: HOSTNAME/%s-DATE; "
+			      "gomemtrace-record.txt into %s) (LTTng session %s)", prog, o.relayd, session, dir, session);
+	else
+		gm_record_say(false, "recording %s into %s (LTTng session %s)", prog, dir, session);
 	struct gm_record_result res = { .mode = "record", .argv = o.argv, .buf = &buf, .path = path,
-					.session = session, .env = env, .start = time(NULL), .status = -1 };
+					.session = session, .env = env, .start = time(NULL), .status = -1,
+					.relayd = o.relayd };
 
 	sigset_t pending;
 	sigpending(&pending);

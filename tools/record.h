@@ -67,6 +67,7 @@ struct gm_record_result {
 	bool counted;                      /* the discard counters below were read */
 	uint64_t discarded;                /* events the ring buffer discarded (all channels) */
 	uint64_t lost;                     /* packets lost (overwrite mode; 0 in discard mode) */
+	const char *relayd;                /* the relayd the trace streamed to, or NULL (local) */
 };
 
 /* Absolute trace directory in buf: `output` (refused if it holds a trace already) or
@@ -76,9 +77,11 @@ int gm_record_output_dir_for(const char *output, const char *tag, char *buf, siz
 void gm_record_tag(const char *prog, char *buf, size_t size);
 /* Create, configure and start the session; `pid` > 0: only that process (vpid tracker);
  * `events` NULL-terminated, NULL: record's; `snapshot`: a flight recorder (overwrite mode, no
- * output until a snapshot; `dir` unused). 0, or -1 after a message (session destroyed). */
+ * output until a snapshot; `dir` unused); `relayd` non-NULL: stream there (`dir` unused). 0, or -1 after a message (session destroyed). */
 int gm_record_start_session(const struct gm_record_buf *b, const char *session, const char *dir, pid_t pid,
-			    const char *const *events, bool snapshot);
+			    const char *const *events, bool snapshot, const char *relayd);
+/* --relayd URL: refuse it (after a message, -1) unless it parses and both its ports answer. */
+int gm_record_relayd_check(const char *url);
 /* Run `lttng ARGS... NULL` with a deadline: 0; -1 after a message; -2 when lttng was killed. */
 int gm_record_lttng_timed(const char *what, int timeout_s, ...);
 /* DIR/gomemtrace-record.txt: how the trace was made (key=value lines; docs/report.md). */

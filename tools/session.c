@@ -65,8 +65,10 @@ static int gm_session_fill(struct lttng_handle *h, struct lttng_domain *dom, con
 int gm_session_start(const struct gm_session_spec *s, const char **what)
 {
 	*what = "create the LTTng session";
-	struct lttng_session_descriptor *d = s->snapshot ? lttng_session_descriptor_snapshot_create(s->name)
-						      : lttng_session_descriptor_local_create(s->name, s->dir);
+	struct lttng_session_descriptor *d =
+		s->relayd     ? lttng_session_descriptor_network_create(s->name, s->relayd, NULL)
+		: s->snapshot ? lttng_session_descriptor_snapshot_create(s->name)
+			      : lttng_session_descriptor_local_create(s->name, s->dir);
 	if (!d)
 		return -LTTNG_ERR_INVALID;
 	enum lttng_error_code code = lttng_create_session_ext(d);

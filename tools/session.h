@@ -18,6 +18,8 @@ struct gm_session_spec {
 	int pid;              /* > 0: only this process (a vpid tracker: gomemtrace attach); 0: all */
 	const char *const *events; /* the events (NULL-terminated), NULL: record's (gomemtrace:* and
 				      lttng-ust's module information) */
+	const char *relayd;   /* non-NULL: stream to this lttng-relayd (net://HOST[:CTRL[:DATA]]);
+				 `dir` is then unused */
 	int snapshot;         /* 1: a flight recorder (snapshot session, overwrite-mode channel: the
 				 oldest packets give way, nothing is written until a snapshot) */
 };

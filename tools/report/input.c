@@ -429,6 +429,38 @@ static int gm_rep_find_traces(const char *dir, bt_value *arr, int depth)
 	return found;
 }
 
+static int gm_rep_strcmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+size_t gm_rep_input_sessions(const char *dir, char ***out)
+{
+	*out = NULL;
+	bt_value *found = bt_value_array_create();
+	if (!found || gm_rep_find_traces(dir, found, 0) == 0) {
+		bt_value_put_ref(found);
+		return 0;
+	}
+	uint64_t n = bt_value_array_get_length(found);
+	char **list = calloc(n, sizeof *list);
+	size_t k = 0;
+	for (uint64_t i = 0; list && i < n; i++) {
+		const char *t = bt_value_string_get(bt_value_array_borrow_element_by_index_const(found, i));
+		const char *cut = NULL;
+		for (const char *q = strstr(t, "/ust/"); q; q = strstr(q + 1, "/ust/"))
+			cut = q; /* the last one: the session's own ust/ */
+		size_t len = cut ? (size_t)(cut - t) : strlen(t);
+		int dup = 0;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = strlen(list[j]) == len && !strncmp(list[j], t, len);
+		if (!dup && (list[k] = strndup(t, len)))
+			k++;
+	}
+	bt_value_put_ref(found);
+	if (list)
+		qsort(list, k, sizeof *list, gm_rep_strcmp);
+	*out = list;
+	return k;
+}
+
 /* ---- crash containment ----
  * babeltrace2 2.0.4's CTF decoder can crash on corrupt stream data (a garbage sequence
  * length makes bt_field_array_borrow_element_field_by_index fault; `babeltrace2 TRACE`

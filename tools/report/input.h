@@ -104,6 +104,11 @@ enum gm_rep_input_status {
 	GM_IN_PARTIAL = 4,   /* reading failed part way (truncated or corrupt data) */
 };
 
+/* The recording sessions under `dir`: the directories that hold a session's traces (LTTng
+ * puts them under SESSION/ust/uid/UID/64-bit, or .../ust/pid/...; a relayd under
+ * OUTPUT/HOST/SESSION-DATE/), sorted, malloc'd in *out (each string too). Their number. */
+size_t gm_rep_input_sessions(const char *dir, char ***out);
+
 /* Read every CTF trace under `dir` (recursively: LTTng puts one per uid/pid and ABI) in
  * timestamp order. On failure `err` (errlen bytes) gets a one-line reason. */
 enum gm_rep_input_status gm_rep_input_read_dir(const char *dir, const struct gm_rep_input_ops *ops,

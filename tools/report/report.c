@@ -111,6 +111,9 @@ static void gm_report_profile_notes(struct gm_rep_model *m, const char *path)
 }
 
 /* ---- main ---- */
+static int gm_report_one(const char *dir, const struct gm_rep_opts *o, int fmt_json, int fmt_pprof, int fmt_folded,
+			 const char *outpath, FILE *given);
+
 int gm_report_main(int argc, char **argv)
 {
 	enum { O_FORMAT = 256, O_TOP, O_PID, O_FROM, O_TO };
@@ -183,6 +186,50 @@ int gm_report_main(int argc, char **argv)
 		return 2;
 	}
 
+	/* a relayd's output tree (HOST/SESSION-DATE/ust/...) or any directory of several sessions:
+	 * a report each, in text; the other formats describe one session */
+	char **sessions = NULL;
+	size_t nsess = gm_rep_input_sessions(dir, &sessions);
+	if (nsess > 1) {
+		int rc = 0;
+		if (fmt_json || fmt_pprof || fmt_folded) {
+			fprintf(stderr, "gomemtrace report: %s holds %zu recording sessions; --format %s reports one: "
+					"give one of these\n", dir, nsess, format);
+			for (size_t i = 0; i < nsess; i++)
+				fprintf(stderr, "  %s\n", sessions[i]);
+			rc = 2;
+		}
+		FILE *out = stdout;
+		if (!rc && outpath && !(out = fopen(outpath, "w"))) {
+			fprintf(stderr, "gomemtrace report: %s: %s\n", outpath, strerror(errno));
+			rc = 1;
+		}
+		for (size_t i = 0; !rc && i < nsess; i++) {
+			fprintf(out, "%s#### session %zu of %zu: %s\n", i ? "\n" : "", i + 1, nsess,
+				sessions[i] + (strncmp(sessions[i], dir, strlen(dir)) ? 0 : strlen(dir) + (dir[strlen(dir) - 1] != '/')));
+			fflush(out);
+			int r = gm_report_one(sessions[i], &opts, 0, 0, 0, NULL, out);
+			rc = rc ? rc : r;
+		}
+		if (out && out != stdout && fclose(out) != 0)
+			rc = 1;
+		for (size_t i = 0; i < nsess; i++)
+			free(sessions[i]);
+		free(sessions);
+		return rc;
+	}
+	for (size_t i = 0; i < nsess; i++)
+		free(sessions[i]);
+	free(sessions);
+	return gm_report_one(dir, &opts, fmt_json, fmt_pprof, fmt_folded, outpath, NULL);
+}
+
+/* The pipeline on one session's trace(s) under dir: input -> model -> analysis -> a writer.
+ * `out`: write there (text), else to outpath or stdout. 0, 1 (no trace, write error). */
+static int gm_report_one(const char *dir, const struct gm_rep_opts *o, int fmt_json, int fmt_pprof, int fmt_folded,
+			 const char *outpath, FILE *given)
+{
+	struct gm_rep_opts opts = *o;
 	struct gm_rep_model m;
 	gm_rep_model_init(&m, &opts);
 	m.record_pid = gm_report_record_info(dir, &m.whole_run, &m.snapshot);
@@ -225,8 +272,8 @@ int gm_report_main(int argc, char **argv)
 		gm_rep_model_free(&m);
 		return rc;
 	}
-	FILE *out = stdout;
-	if (outpath && !(out = fopen(outpath, "w"))) {
+	FILE *out = given ? given : stdout;
+	if (!given && outpath && !(out = fopen(outpath, "w"))) {
 		fprintf(stderr, "gomemtrace report: %s: %s\n", outpath, strerror(errno));
 		gm_rep_model_free(&m);
 		return 1;
@@ -237,7 +284,7 @@ int gm_report_main(int argc, char **argv)
 		rc = gm_rep_write_folded(out, &m) != 0;
 	else
 		gm_rep_write_text(out, &m, dir);
-	if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
+	if (fflush(out) != 0 || (out != stdout && out != given && fclose(out) != 0)) {
 		fprintf(stderr, "gomemtrace report: write error: %s\n", strerror(errno));
 		rc = 1;
 	}
