@@ -10,6 +10,7 @@
 /* The events record enables (docs/events.md): ours, and lttng-ust's module information. */
 static const char *const gm_session_events[] = { "gomemtrace:*", "lttng_ust_statedump:*", "lttng_ust_lib:*", NULL };
 static char gm_session_resync_name[] = "gomemtrace:resync";
+#define GM_SESSION_LIVE_US 1000000 /* live timer of relayd sessions: their data reaches readers within it */
 
 int gm_session_daemon_alive(void) { return lttng_session_daemon_alive() == 1; }
 
@@ -66,7 +67,8 @@ int gm_session_start(const struct gm_session_spec *s, const char **what)
 {
 	*what = "create the LTTng session";
 	struct lttng_session_descriptor *d =
-		s->relayd     ? lttng_session_descriptor_network_create(s->name, s->relayd, NULL)
+		/* a live session (the live timer: 1 s): `gomemtrace report --live` can follow it */
+		s->relayd     ? lttng_session_descriptor_live_network_create(s->name, s->relayd, NULL, GM_SESSION_LIVE_US)
 		: s->snapshot ? lttng_session_descriptor_snapshot_create(s->name)
 			      : lttng_session_descriptor_local_create(s->name, s->dir);
 	if (!d)

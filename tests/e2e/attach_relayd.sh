@@ -7,6 +7,8 @@
 #    trace under the relayd's output; its cgo leak is the program's whole leak (within 5 %);
 #  - attach --relayd: a window, its leak the program's count in it (within 5 %);
 #  - report on the output tree: a text report per session; --format json asks for one (exit 2);
+#  - report --live follows a live session: reports while it records, the final one equal to the
+#    report of its trace on disk; a session that does not exist is an error;
 #  - an unreachable relayd: record and attach refuse before anything starts (exit 125, the
 #    program not run, no session left).
 . "$(dirname "$0")/lib.sh"
@@ -74,6 +76,26 @@ gm_note "attach --relayd: window leak $got B reported, $want B by the program"
 grep -q "^== process $svc steadyleak" "$GM_SCRATCH/tree.txt" || gm_fail "the tree's report lacks the attached process"
 rc=0; "$GM_TOOL" report --format json "$out" >/dev/null 2>"$GM_SCRATCH/tree.err" || rc=$?
 [ $rc -eq 2 ] && grep -q "holds 2 recording sessions" "$GM_SCRATCH/tree.err" || gm_fail "json of a tree: exit $rc, $(cat "$GM_SCRATCH/tree.err")"
+
+# report --live: reports while the session records, and the final one equals the trace's
+d="$GM_SCRATCH/live"; mkdir -p "$d"
+"$GM_TOOL" record -q --session gm-live-$$ --relayd "$url" -o "$d/info" -- "$bin" -for 4s -ring 0 -log "$d/leak.log" \
+	2>"$d/rec.err" &
+rec=$!
+for i in $(seq 100); do [ -s "$d/leak.log" ] && break; sleep 0.05; done
+rc=0; "$GM_TOOL" report --live "net://127.0.0.1:$live/host/$(hostname)/gm-live-$$" --every 1 >"$d/live.txt" 2>"$d/live.err" || rc=$?
+wait "$rec" || gm_fail "record --relayd (live) failed: $(cat "$d/rec.err")"
+[ $rc -eq 0 ] || gm_fail "report --live exited $rc: $(cat "$d/live.err")"
+grep -q "^---- live report 1 of " "$d/live.txt" || gm_fail "report --live printed no report while the session recorded: $(head -5 "$d/live.txt")"
+grep -q "^---- final report of " "$d/live.txt" || gm_fail "report --live printed no final report"
+trace=$(ls -d "$out"/*/gm-live-$$-* | head -1)
+"$GM_TOOL" report "$trace" >"$d/disk.txt" || gm_fail "report of the live session's trace failed"
+a=$(sed -n '/^---- final report/,$p' "$d/live.txt" | grep -o '\[cgo_leak\] [^:]*' | head -1)
+b=$(grep -o '\[cgo_leak\] [^:]*' "$d/disk.txt" | head -1)
+[ -n "$a" ] && [ "$a" = "$b" ] || gm_fail "report --live's final cgo_leak '$a', the trace's '$b'"
+gm_note "report --live: $(grep -c '^---- live report' "$d/live.txt") reports while recording, final $a"
+rc=0; "$GM_TOOL" report --live "net://127.0.0.1:$live/host/$(hostname)/gm-nosuch" >/dev/null 2>"$d/err" || rc=$?
+[ $rc -eq 1 ] && grep -q "no such live session" "$d/err" || gm_fail "report --live of no session: exit $rc, $(cat "$d/err")"
 
 # unreachable: nothing starts
 kill -TERM "$relayd"; wait "$relayd" 2>/dev/null || true

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "tools/report/input.h"
@@ -481,7 +482,119 @@ static void gm_rep_fault(int sig)
 	raise(sig);
 }
 
+/* Run graph *g to its end (ops->tick between steps, if set). A crash inside babeltrace2
+ * abandons it (*g = NULL). */
+static enum gm_rep_input_status gm_rep_run_graph(struct gm_rep_reader *r, bt_graph **g, char *err, size_t errlen)
+{
+	enum gm_rep_input_status ret = GM_IN_BT_ERROR;
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP }; /* glib: SIGTRAP on failed g_malloc */
+	struct sigaction sa, old[sizeof sigs / sizeof sigs[0]];
+	const int nsigs = (int)(sizeof sigs / sizeof sigs[0]);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = gm_rep_fault;
+	sa.sa_flags = SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < nsigs; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	int sig = sigsetjmp(gm_rep_jmp, 1);
+	if (sig) {
+		for (int i = 0; i < nsigs; i++)
+			sigaction(sigs[i], &old[i], NULL);
+		snprintf(err, errlen, "babeltrace2 crashed (signal %d) decoding corrupt trace data; "
+			 "the report covers the events before it", sig);
+		*g = NULL; /* abandoned: its state is unknown */
+		return GM_IN_PARTIAL;
+	}
+	gm_rep_in_graph = 1;
+	for (;;) {
+		if (r->ops->tick) { /* step by step, a tick between steps */
+			bt_graph_run_once_status s = bt_graph_run_once(*g);
+			if (s == BT_GRAPH_RUN_ONCE_STATUS_OK || s == BT_GRAPH_RUN_ONCE_STATUS_AGAIN) {
+				gm_rep_in_graph = 0; /* the tick may fork and report: not babeltrace2's */
+				r->ops->tick(r->ctx);
+				gm_rep_in_graph = 1;
+				if (s == BT_GRAPH_RUN_ONCE_STATUS_AGAIN) {
+					struct timespec pause = { 0, 50 * 1000 * 1000 };
+					nanosleep(&pause, NULL);
+				}
+				continue;
+			}
+			if (s == BT_GRAPH_RUN_ONCE_STATUS_END) {
+				ret = GM_IN_OK;
+				break;
+			}
+		} else {
+			bt_graph_run_status s = bt_graph_run(*g);
+			if (s == BT_GRAPH_RUN_STATUS_AGAIN)
+				continue;
+			if (s == BT_GRAPH_RUN_STATUS_OK) {
+				ret = GM_IN_OK;
+				break;
+			}
+		}
+		gm_rep_bt_error(err, errlen, "reading the trace failed part way (truncated or corrupt?)");
+		ret = GM_IN_PARTIAL;
+		break;
+	}
+	gm_rep_in_graph = 0;
+	for (int i = 0; i < nsigs; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return ret;
+}
+
 /* ---- the graph ---- */
+enum gm_rep_input_status gm_rep_input_read_live(const char *url, const struct gm_rep_input_ops *ops, void *ctx,
+						char *err, size_t errlen)
+{
+	enum gm_rep_input_status ret = GM_IN_BT_ERROR;
+	struct gm_rep_reader r = { .ops = ops, .ctx = ctx };
+	const bt_plugin *ctf = NULL;
+	bt_graph *g = NULL;
+	bt_value *params = bt_value_map_create(), *inputs = NULL;
+	const bt_component_source *src = NULL;
+	const bt_component_sink *sink = NULL;
+	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf) != BT_PLUGIN_FIND_STATUS_OK) {
+		gm_rep_bt_error(err, errlen, "babeltrace2's ctf plugin not found");
+		goto out;
+	}
+	if (!params || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) != BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
+	    bt_value_array_append_string_element(inputs, url) != BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK ||
+	    bt_value_map_insert_string_entry(params, "session-not-found-action", "fail") != BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
+	    !(g = bt_graph_create(0)) ||
+	    bt_graph_add_source_component(g, bt_plugin_borrow_source_component_class_by_name_const(ctf, "lttng-live"),
+					  "live", params, BT_LOGGING_LEVEL_NONE, &src) != BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
+	    bt_graph_add_simple_sink_component(g, "gm-report", NULL, gm_rep_consume, NULL, &r, &sink) !=
+		    BT_GRAPH_ADD_COMPONENT_STATUS_OK ||
+	    bt_graph_connect_ports(g, bt_component_source_borrow_output_port_by_index_const(src, 0),
+				   bt_component_sink_borrow_input_port_by_index_const(sink, 0), NULL) !=
+		    BT_GRAPH_CONNECT_PORTS_STATUS_OK) {
+		char what[600];
+		snprintf(what, sizeof what, "%s: cannot read it live (the URL is net://RELAYD/host/HOSTNAME/SESSION "
+			 "of a live session)", url);
+		gm_rep_bt_error(err, errlen, what);
+		ret = GM_IN_NOT_CTF;
+		goto out;
+	}
+	ret = gm_rep_run_graph(&r, &g, err, errlen);
+	if (ret != GM_IN_OK && r.nstreams == 0 && g) { /* nothing came: no relayd, or no such session */
+		snprintf(err, errlen, "%s: no relayd answers there, or it has no such live session (gomemtrace "
+			 "record/attach --relayd make one; `lttng list` on the traced host names it; the live port is "
+			 "the relayd's -L, 5344 by default)", url);
+		ret = GM_IN_NO_DIR;
+	}
+	if (!g)
+		ctf = NULL;
+out:
+	bt_value_put_ref(params);
+	bt_graph_put_ref(g);
+	bt_plugin_put_ref(ctf);
+	free(r.classes);
+	free(r.streams);
+	for (int i = 0; i < GM_A_COUNT; i++)
+		free(r.abuf[i]);
+	return ret;
+}
+
 enum gm_rep_input_status gm_rep_input_read_dir(const char *dir, const struct gm_rep_input_ops *ops,
 					       void *ctx, char *err, size_t errlen)
 {
@@ -554,42 +667,9 @@ enum gm_rep_input_status gm_rep_input_read_dir(const char *dir, const struct gm_
 		gm_rep_bt_error(err, errlen, "cannot connect the muxer to the sink");
 		goto out;
 	}
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP }; /* glib: SIGTRAP on failed g_malloc */
-	struct sigaction sa, old[sizeof sigs / sizeof sigs[0]];
-	const int nsigs = (int)(sizeof sigs / sizeof sigs[0]);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = gm_rep_fault;
-	sa.sa_flags = SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < nsigs; i++)
-		sigaction(sigs[i], &sa, &old[i]);
-	int sig = sigsetjmp(gm_rep_jmp, 1);
-	if (sig) {
-		for (int i = 0; i < nsigs; i++)
-			sigaction(sigs[i], &old[i], NULL);
-		snprintf(err, errlen, "babeltrace2 crashed (signal %d) decoding corrupt trace data; "
-			 "the report covers the events before it", sig);
-		g = NULL; /* abandoned: its state is unknown */
-		ctf = utils = NULL;
-		ret = GM_IN_PARTIAL;
-		goto out;
-	}
-	gm_rep_in_graph = 1;
-	for (;;) {
-		bt_graph_run_status s = bt_graph_run(g);
-		if (s == BT_GRAPH_RUN_STATUS_AGAIN)
-			continue;
-		if (s == BT_GRAPH_RUN_STATUS_OK)
-			ret = GM_IN_OK;
-		else {
-			gm_rep_bt_error(err, errlen, "reading the trace failed part way (truncated or corrupt?)");
-			ret = GM_IN_PARTIAL;
-		}
-		break;
-	}
-	gm_rep_in_graph = 0;
-	for (int i = 0; i < nsigs; i++)
-		sigaction(sigs[i], &old[i], NULL);
+	ret = gm_rep_run_graph(&r, &g, err, errlen);
+	if (!g)
+		ctf = utils = NULL; /* abandoned after a crash */
 out:
 	bt_graph_put_ref(g);
 	bt_plugin_put_ref(ctf);

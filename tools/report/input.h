@@ -93,6 +93,8 @@ struct gm_rep_input_ops {
 	 * first packet is not its first ever, or that cannot be told). A snapshot is complete
 	 * from the latest first event of such streams (scan.c). */
 	void (*stream_first)(void *ctx, uint64_t ts, int lost_before);
+	/* Optional: called between reading steps (a live session: also while waiting for data). */
+	void (*tick)(void *ctx);
 };
 
 /* What a read ended with. */
@@ -114,4 +116,9 @@ size_t gm_rep_input_sessions(const char *dir, char ***out);
 enum gm_rep_input_status gm_rep_input_read_dir(const char *dir, const struct gm_rep_input_ops *ops,
 					       void *ctx, char *err, size_t errlen);
 
+/* Read a live session from an lttng-relayd (net://RELAYD[:LIVE_PORT]/host/HOSTNAME/SESSION)
+ * until it ends, ops->tick between steps. Status and err as above (GM_IN_NO_DIR: no such
+ * session). */
+enum gm_rep_input_status gm_rep_input_read_live(const char *url, const struct gm_rep_input_ops *ops, void *ctx,
+						char *err, size_t errlen);
 #endif

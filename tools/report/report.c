@@ -2,6 +2,9 @@
  * input (babeltrace2) -> model -> analysis -> writer (text, json, pprof, folded). */
 #include <dirent.h>
 #include <errno.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +28,11 @@ static void gm_report_usage(FILE *o)
 	      "  --pid PID                          only this process (vpid); default: the recorded\n"
 	      "                                     program and its children (gomemtrace-record.txt)\n"
 	      "  --from SECONDS                     suspects: only allocations made after this time\n"
-	      "  --to SECONDS, --at SECONDS         the state at this time (seconds since trace start)\n",
+	      "  --to SECONDS, --at SECONDS         the state at this time (seconds since trace start)\n"
+	      "  --live URL [--every SECONDS]       follow a live session instead of TRACE_DIR:\n"
+	      "                                     net://RELAYD[:5344]/host/HOSTNAME/SESSION (record or\n"
+	      "                                     attach --relayd make one); the text report every\n"
+	      "                                     SECONDS (default 5) and at the session's end\n",
 	      o);
 }
 
@@ -110,22 +117,104 @@ static void gm_report_profile_notes(struct gm_rep_model *m, const char *path)
 		fprintf(stderr, "gomemtrace report: wrote %s\n", path);
 }
 
+/* ---- live ---- */
+/* A live report's state: the model, and when the last report was printed. Main thread only. */
+struct gm_report_live {
+	struct gm_rep_model *m;  /* what has been read so far */
+	const char *url;         /* the session */
+	double every;            /* seconds between reports */
+	struct timespec last;    /* the last report (or the start) */
+	int reports;             /* reports printed so far */
+};
+
+static double gm_report_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* Every `every` seconds: the report of what was read so far. The analysis finishes the model
+ * (queued records applied, suspects ranked), so it runs on a copy: a fork()ed child, which
+ * prints and exits while this process reads on. */
+static struct gm_report_live *gm_report_live_now; /* the live report being read */
+
+static void gm_report_live_tick(void *ctx)
+{
+	(void)ctx; /* the model */
+	struct gm_report_live *l = gm_report_live_now;
+	if (gm_report_since(&l->last) < l->every)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &l->last);
+	if (!l->m->gm_events)
+		return;
+	fflush(stdout);
+	pid_t c = fork();
+	if (c == 0) {
+		printf("%s---- live report %d of %s (the session is still recording)\n", l->reports ? "\n" : "",
+		       l->reports + 1, l->url);
+		gm_rep_analyze(l->m);
+		gm_rep_write_text(stdout, l->m, l->url);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (c > 0) {
+		while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
+			;
+		l->reports++;
+	}
+}
+
+static int gm_report_live(const char *url, const struct gm_rep_opts *o, double every)
+{
+	struct gm_rep_opts opts = *o;
+	static struct gm_rep_model m;
+	gm_rep_model_init(&m, &opts);
+	struct gm_report_live l = { .m = &m, .url = url, .every = every };
+	clock_gettime(CLOCK_MONOTONIC, &l.last);
+	struct gm_rep_input_ops ops = { gm_rep_model_event, gm_rep_model_discarded, NULL, gm_report_live_tick };
+	char err[1024] = "";
+	gm_report_live_now = &l;
+	enum gm_rep_input_status st = gm_rep_input_read_live(url, &ops, &m, err, sizeof err);
+	if (st == GM_IN_PARTIAL && m.gm_events) {
+		m.partial = 1;
+		fprintf(stderr, "gomemtrace report: warning: %s\n", err);
+		gm_rep_model_warn(&m, "the live session could not be read to its end");
+	} else if (st != GM_IN_OK) {
+		fprintf(stderr, "gomemtrace report: %s\n", err);
+		gm_rep_model_free(&m);
+		return 1;
+	}
+	if (!m.gm_events) {
+		fprintf(stderr, "gomemtrace report: %s: the session ended without gomemtrace events\n", url);
+		gm_rep_model_free(&m);
+		return 1;
+	}
+	printf("%s---- final report of %s (the session ended)\n", l.reports ? "\n" : "", url);
+	gm_rep_analyze(&m);
+	gm_rep_write_text(stdout, &m, url);
+	gm_rep_model_free(&m);
+	return fflush(stdout) != 0;
+}
+
 /* ---- main ---- */
 static int gm_report_one(const char *dir, const struct gm_rep_opts *o, int fmt_json, int fmt_pprof, int fmt_folded,
 			 const char *outpath, FILE *given);
 
 int gm_report_main(int argc, char **argv)
 {
-	enum { O_FORMAT = 256, O_TOP, O_PID, O_FROM, O_TO };
+	enum { O_FORMAT = 256, O_TOP, O_PID, O_FROM, O_TO, O_LIVE, O_EVERY };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, O_FORMAT }, { "output", required_argument, NULL, 'o' },
 		{ "top", required_argument, NULL, O_TOP },       { "pid", required_argument, NULL, O_PID },
 		{ "from", required_argument, NULL, O_FROM },     { "to", required_argument, NULL, O_TO },
 		{ "at", required_argument, NULL, O_TO },         { "help", no_argument, NULL, 'h' },
+		{ "live", required_argument, NULL, O_LIVE },     { "every", required_argument, NULL, O_EVERY },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gm_rep_opts opts = { .top = 10, .pid = -1, .from = 0, .to = -1 };
-	const char *format = "text", *outpath = NULL;
+	const char *format = "text", *outpath = NULL, *live = NULL;
+	double every = 5;
 	double d;
 	int c;
 	optind = 0; /* re-entrant (tests call us several times) */
@@ -160,6 +249,16 @@ int gm_report_main(int argc, char **argv)
 			}
 			*(c == O_FROM ? &opts.from : &opts.to) = d;
 			break;
+		case O_LIVE:
+			live = optarg;
+			break;
+		case O_EVERY:
+			if (gm_report_num(optarg, &d) || d < 0.1) {
+				fprintf(stderr, "gomemtrace report: --every: not a number of seconds >= 0.1: %s\n", optarg);
+				return 2;
+			}
+			every = d;
+			break;
 		case 'h':
 			gm_report_usage(stdout);
 			return 0;
@@ -167,6 +266,13 @@ int gm_report_main(int argc, char **argv)
 			gm_report_usage(stderr);
 			return 2;
 		}
+	}
+	if (live) {
+		if (optind != argc || strcmp(format, "text") != 0 || outpath) {
+			fprintf(stderr, "gomemtrace report: --live takes no TRACE_DIR, and writes text to stdout\n");
+			return 2;
+		}
+		return gm_report_live(live, &opts, every);
 	}
 	if (optind != argc - 1) {
 		gm_report_usage(stderr);
