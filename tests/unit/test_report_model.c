@@ -8,7 +8,9 @@
  * built at test time) that end at runtime.asmcgocall: kept as leak suspects, marked truncated,
  * with warnings, while complete and runtime-only stacks are classified as before; windows of a
  * longer run (no gomemtrace:start): records outside [resync marker, last flush] not applied,
- * frees of older blocks counted apart, a per-call process's window from its first event. */
+ * frees of older blocks counted apart, a per-call process's window from its first event;
+ * flight recorder snapshots (complete from a point: a batching process's window from its first
+ * resync after it, per-call records and mappings before it not applied). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -764,6 +766,85 @@ static void test_window_per_call(void **state)
 	assert_int_equal(p->before_window, 0);
 }
 
+/* A flight recorder's snapshot, complete from C (scan.c): a batching process's window opens at
+ * its first resync at or after C (the one before C does not count), per-call events and mappings
+ * before C are counted, not applied; a gomemtrace:start before C is not the process's beginning. */
+static void test_snapshot_batched(void **state)
+{
+	(void)state;
+	M.snapshot = 1;
+	M.complete_from = T + 5000;
+	do_kind(GM_EV_START); /* before C: its events may be gone, not a whole run */
+	do_proc_info(128);
+	do_kind(GM_EV_RESYNC); /* before C: no window start */
+	uint64_t early = T;
+	while (T < M.complete_from)
+		do_kind(GM_EV_SAMPLE);
+	do_kind(GM_EV_RESYNC);
+	uint64_t marker = T;
+	do_stack_id(0x11, S1, 2);
+	const uint64_t rec[] = {
+		REC(early, 0x7000, 100, GM_BATCH_MALLOC, 0x77),   /* before C: its stack is gone */
+		REC(marker + 10, 0x8000, 300, GM_BATCH_MALLOC, 0x11),
+		REC(marker + 20, 0x7000, 0, GM_BATCH_FREE, 0),
+	};
+	do_batch(rec, 12);
+	do_flush(marker + 40, 0, 0);
+	gm_rep_analyze(&M);
+	struct gm_rep_proc *p = M.procs;
+	assert_true(p->window && p->resynced);
+	assert_int_equal(p->win_start, marker);
+	assert_int_equal(p->live_bytes, 300);
+	assert_int_equal(p->unknown_frees, 1);
+	assert_int_equal(p->before_window, 1);
+	assert_int_equal(p->unknown_stack_ops, 0);
+	assert_false(warned("does not define"));
+}
+
+static void test_snapshot_per_call(void **state)
+{
+	(void)state;
+	M.snapshot = 1;
+	M.complete_from = T + 10000;
+	do_proc_info(0);
+	do_malloc(0x1000, 64, S1, 2); /* before C */
+	struct gm_rep_ev mm = ev(GM_EV_MMAP, S1, 2); /* before C: its munmap may be gone */
+	mm.v[GM_F_ADDR] = 0x7f0000000000, mm.v[GM_F_LEN] = 1 << 20, mm.v[GM_F_RET] = 0x7f0000000000;
+	mm.v[GM_F_FLAGS] = 0x22, mm.v[GM_F_FD] = -1, mm.v[GM_F_PROT] = 3;
+	gm_rep_model_event(&M, &mm);
+	while (T < M.complete_from)
+		do_kind(GM_EV_SAMPLE);
+	do_malloc(0x2000, 32, S2, 1);
+	do_free(0x1000); /* the block from before C: counted apart */
+	gm_rep_analyze(&M);
+	struct gm_rep_proc *p = M.procs;
+	assert_true(p->window);
+	assert_int_equal(p->win_start, M.complete_from);
+	assert_int_equal(p->live_bytes, 32);
+	assert_int_equal(p->unknown_frees, 1);
+	assert_int_equal(p->before_window, 2);
+}
+
+/* A snapshot with no resync after C: the batching process's window is empty, said once. */
+static void test_snapshot_no_resync(void **state)
+{
+	(void)state;
+	M.snapshot = 1;
+	M.complete_from = T + 2000;
+	do_proc_info(128);
+	while (T < M.complete_from)
+		do_kind(GM_EV_SAMPLE);
+	do_stack_id(0x11, S1, 2);
+	const uint64_t rec[] = { REC(T + 10, 0x8000, 300, GM_BATCH_MALLOC, 0x11) };
+	do_batch(rec, 4);
+	do_flush(T + 40, 0, 0);
+	gm_rep_analyze(&M);
+	struct gm_rep_proc *p = M.procs;
+	assert_int_equal(p->live_bytes, 0);
+	assert_int_equal(p->win_start, p->win_end);
+	assert_true(warned("holds no resync"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -787,6 +868,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_batched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_not_when_started, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_per_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_batched, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_per_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_no_resync, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
