@@ -102,12 +102,8 @@ static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 	while ((c = getopt_long(argc, argv, ":p:d:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			errno = 0;
-			o->pid = strtol(optarg, &end, 10);
-			if (errno || *end || o->pid <= 0 || o->pid > INT32_MAX) {
-				gm_record_say(true, "--pid wants a process id, not '%s'", optarg);
+			if (gm_record_parse_pid(optarg, &o->pid))
 				return GM_RECORD_EXIT_FAILED;
-			}
 			break;
 		case 'd':
 			o->duration = strtod(optarg, &end);
@@ -125,12 +121,8 @@ static int gm_attach_parse(int argc, char **argv, struct gm_attach_opts *o)
 		case O_RELAYD: o->relayd = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': fputs(gm_attach_usage_text, stdout); return -1;
-		case ':':
-			gm_record_say(true, "option %s needs a value (see gomemtrace attach --help)", argv[optind - 1]);
-			return GM_RECORD_EXIT_FAILED;
 		default:
-			gm_record_say(true, "unknown option %s (see gomemtrace attach --help)", argv[optind - 1]);
-			return GM_RECORD_EXIT_FAILED;
+			return gm_record_bad_option(c, argv[optind - 1]);
 		}
 	}
 	if (optind < argc) {

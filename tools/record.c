@@ -112,6 +112,27 @@ void gm_record_messages(const char *cmd, bool quiet)
 	gm_record_quiet = quiet;
 }
 
+int gm_record_bad_option(int c, const char *opt)
+{
+	if (c == ':')
+		gm_record_say(true, "option %s needs a value (see gomemtrace %s --help)", opt, gm_record_cmd);
+	else
+		gm_record_say(true, "unknown option %s (see gomemtrace %s --help)", opt, gm_record_cmd);
+	return GM_RECORD_EXIT_FAILED;
+}
+
+int gm_record_parse_pid(const char *s, long *pid)
+{
+	char *end;
+	errno = 0;
+	*pid = strtol(s, &end, 10);
+	if (errno || *end || *pid <= 0 || *pid > INT32_MAX) {
+		gm_record_say(true, "--pid wants a process id, not '%s'", s);
+		return GM_RECORD_EXIT_FAILED;
+	}
+	return 0;
+}
+
 /* One line "gomemtrace record: ..." on stderr; skipped under -q unless `always`. */
 void gm_record_say(bool always, const char *fmt, ...)
 {
@@ -225,13 +246,8 @@ static int gm_record_parse(int argc, char **argv, struct gm_record_opts *o)
 		case O_RELAYD: o->relayd = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': fputs(gm_record_usage_text, stdout); return -1;
-		case ':':
-			gm_record_say(true, "option %s needs a value (see gomemtrace record --help)",
-				      argv[optind - 1]);
-			return GM_RECORD_EXIT_FAILED;
 		default:
-			gm_record_say(true, "unknown option %s (see gomemtrace record --help)", argv[optind - 1]);
-			return GM_RECORD_EXIT_FAILED;
+			return gm_record_bad_option(c, argv[optind - 1]);
 		}
 	}
 	const char *bad = NULL;

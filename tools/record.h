@@ -33,6 +33,11 @@ void gm_record_say(bool always, const char *fmt, ...) __attribute__((format(prin
 /* Which subcommand the messages name ("record", "attach"), and whether -q was given. */
 void gm_record_messages(const char *cmd, bool quiet);
 
+/* getopt_long's ':' (a value missing) or '?' for option `opt`: the message, then the exit status. */
+int gm_record_bad_option(int c, const char *opt);
+/* --pid's value into *pid: 0, or the exit status after a message. */
+int gm_record_parse_pid(const char *s, long *pid);
+
 /* What sizes the buffers. The caller's; read-only here. */
 struct gm_record_bufopts {
 	const char *budget;      /* --buffer-budget (NULL: the mode's default) */

@@ -72,27 +72,18 @@ static int gm_snapshot_parse(int argc, char **argv, struct gm_snapshot_opts *o)
 	optind = 1;
 	opterr = 0;
 	int c;
-	char *end;
 	while ((c = getopt_long(argc, argv, ":p:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			errno = 0;
-			o->pid = strtol(optarg, &end, 10);
-			if (errno || *end || o->pid <= 0 || o->pid > INT32_MAX) {
-				gm_record_say(true, "--pid wants a process id, not '%s'", optarg);
+			if (gm_record_parse_pid(optarg, &o->pid))
 				return GM_RECORD_EXIT_FAILED;
-			}
 			break;
 		case 'o': o->output = optarg; break;
 		case 's': o->stop = true; break;
 		case 'q': o->quiet = true; break;
 		case 'h': fputs(gm_snapshot_usage_text, stdout); return -1;
-		case ':':
-			gm_record_say(true, "option %s needs a value (see gomemtrace snapshot --help)", argv[optind - 1]);
-			return GM_RECORD_EXIT_FAILED;
 		default:
-			gm_record_say(true, "unknown option %s (see gomemtrace snapshot --help)", argv[optind - 1]);
-			return GM_RECORD_EXIT_FAILED;
+			return gm_record_bad_option(c, argv[optind - 1]);
 		}
 	}
 	if (optind < argc) {
