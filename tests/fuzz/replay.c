@@ -3,8 +3,7 @@
  * Without arguments it replays the target's regression inputs and seeds,
  * $GM_TOP_SRCDIR/tests/data/fuzz/TARGET/ and tests/fuzz/seeds/TARGET/ (TARGET: GM_FUZZ_TARGET,
  * set by tests/fuzz/fuzz.mk); with arguments, those files or directories. A crash fails the
- * test; exit 0 after every file, 1 if none could be read (or a directory is missing), 77
- * (skipped) never. */
+ * test; exit 0 after every file, 1 if none could be read (or an argument is missing). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,11 +95,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < 2; i++) {
 			char p[4096];
 			snprintf(p, sizeof(p), "%s/%s" GM_FUZZ_TARGET, src && *src ? src : ".", dirs[i]);
-			int n = gm_replay_path(p);
-			if (n < 0 && i == 0) {
-				fprintf(stderr, "replay " GM_FUZZ_TARGET ": no %s\n", p);
-				return 1;
-			}
+			int n = gm_replay_path(p); /* -1: none yet (a target that never crashed) */
 			total += n > 0 ? n : 0;
 		}
 	}
