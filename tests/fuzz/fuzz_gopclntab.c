@@ -85,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct gm_elf_image img;
 	struct gm_pclntab t;
+	memset(&t, 0, sizeof(t)); /* gm_pclntab_from_elf leaves it untouched when there is no table */
 	if (gm_elf_from_memory(&img, b, n) == 0) {
 		if (gm_pclntab_from_elf(&img, &t) == 0) {
 			struct gm_pclntab_gofunc g;

@@ -162,8 +162,8 @@ static uint32_t gm_rep_stack_intern(struct gm_rep_model *m, struct gm_rep_proc *
 	}
 	uint64_t cap = p->capstacks;
 	if (gm_rep_grow((void **)&p->stacks, &cap, (uint64_t)p->nstacks + 1, sizeof *p->stacks, m) ||
-	    gm_rep_grow((void **)&p->frames, &p->capframes, p->nframes + depth, sizeof *p->frames, m))
-		return 0;
+	    gm_rep_grow((void **)&p->frames, &p->capframes, p->nframes + (depth ? depth : 1), sizeof *p->frames, m))
+		return 0; /* (at least one frame's room: frames is never NULL once a stack exists, even an empty one) */
 	p->capstacks = (uint32_t)cap;
 	struct gm_rep_stack *st = &p->stacks[p->nstacks];
 	memset(st, 0, sizeof *st);
