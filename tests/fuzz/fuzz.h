@@ -62,7 +62,10 @@ static inline uint64_t gm_fz_edgy(struct gm_fz *c)
 static inline uint8_t *gm_fz_copy(const uint8_t *data, size_t size)
 {
 	uint8_t *b = malloc(size ? size : 1);
-	if (b && size)
+	if (!b)
+		return NULL;
+	b[0] = 0; /* the byte of an empty input */
+	if (size)
 		memcpy(b, data, size);
 	return b;
 }
