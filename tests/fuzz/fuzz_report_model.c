@@ -68,7 +68,7 @@ static void gm_fz_ev_next(struct gm_fz *c, struct gm_rep_ev *e, uint64_t *ts)
 	e->ts = *ts;
 	e->cycles_ok = !(t & 0x80), e->cycles_off = (int64_t)(k & 0x80 ? gm_fz_edgy(c) : 0);
 	uint8_t who = gm_fz_u8(c);
-	e->vpid = gm_fz_pids[who % 6], e->vtid = e->vpid + (who >> 4), e->procname = who & 8 ? "t" : "";
+	e->vpid = gm_fz_pids[who % 6], e->vtid = (int64_t)((uint64_t)e->vpid + (who >> 4)), e->procname = who & 8 ? "t" : "";
 	/* the usual fields */
 	e->v[GM_F_PTR] = (int64_t)gm_fz_addr(c);
 	e->v[GM_F_IN_PTR] = (int64_t)gm_fz_addr(c);
