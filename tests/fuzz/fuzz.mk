@@ -54,19 +54,21 @@ GM_FUZZ_CFLAGS = -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sani
 GM_FUZZ_BIN = tests/fuzz/bin
 GM_FUZZ_CCLD = $(AM_V_GEN)$(MKDIR_P) $(GM_FUZZ_BIN) && $(GM_FUZZ_CC) $(GM_FUZZ_CFLAGS) -o $@
 GM_FUZZ_S = $(top_srcdir)/
+GM_FUZZ_HDRS = $(wildcard $(top_srcdir)/common/*.h $(top_srcdir)/tools/report/*.h \
+	$(top_srcdir)/preload/gosyms.h $(top_srcdir)/include/gomemtrace/*.h)
 
-$(GM_FUZZ_BIN)/fuzz-elf_image: tests/fuzz/fuzz_elf_image.c tests/fuzz/fuzz.h $(GM_FUZZ_COMMON)
+$(GM_FUZZ_BIN)/fuzz-elf_image: tests/fuzz/fuzz_elf_image.c tests/fuzz/fuzz.h $(GM_FUZZ_HDRS) $(GM_FUZZ_COMMON)
 	$(GM_FUZZ_CCLD) $(addprefix $(GM_FUZZ_S),tests/fuzz/fuzz_elf_image.c $(GM_FUZZ_COMMON))
-$(GM_FUZZ_BIN)/fuzz-gopclntab: tests/fuzz/fuzz_gopclntab.c tests/fuzz/fuzz.h $(GM_FUZZ_COMMON)
+$(GM_FUZZ_BIN)/fuzz-gopclntab: tests/fuzz/fuzz_gopclntab.c tests/fuzz/fuzz.h $(GM_FUZZ_HDRS) $(GM_FUZZ_COMMON)
 	$(GM_FUZZ_CCLD) $(addprefix $(GM_FUZZ_S),tests/fuzz/fuzz_gopclntab.c $(GM_FUZZ_COMMON))
-$(GM_FUZZ_BIN)/fuzz-gobuildinfo: tests/fuzz/fuzz_gobuildinfo.c tests/fuzz/fuzz.h $(GM_FUZZ_COMMON)
+$(GM_FUZZ_BIN)/fuzz-gobuildinfo: tests/fuzz/fuzz_gobuildinfo.c tests/fuzz/fuzz.h $(GM_FUZZ_HDRS) $(GM_FUZZ_COMMON)
 	$(GM_FUZZ_CCLD) $(addprefix $(GM_FUZZ_S),tests/fuzz/fuzz_gobuildinfo.c $(GM_FUZZ_COMMON))
-$(GM_FUZZ_BIN)/fuzz-gosyms: tests/fuzz/fuzz_gosyms.c tests/fuzz/fuzz.h preload/gosyms.c $(GM_FUZZ_COMMON)
+$(GM_FUZZ_BIN)/fuzz-gosyms: tests/fuzz/fuzz_gosyms.c tests/fuzz/fuzz.h $(GM_FUZZ_HDRS) preload/gosyms.c $(GM_FUZZ_COMMON)
 	$(GM_FUZZ_CCLD) -DGM_GOSYMS_TESTING $(addprefix $(GM_FUZZ_S),tests/fuzz/fuzz_gosyms.c preload/gosyms.c $(GM_FUZZ_COMMON))
-$(GM_FUZZ_BIN)/fuzz-symbolize: tests/fuzz/fuzz_symbolize.c tests/fuzz/fuzz.h $(GM_FUZZ_SYM) $(GM_FUZZ_COMMON)
+$(GM_FUZZ_BIN)/fuzz-symbolize: tests/fuzz/fuzz_symbolize.c tests/fuzz/fuzz.h $(GM_FUZZ_HDRS) $(GM_FUZZ_SYM) $(GM_FUZZ_COMMON)
 	$(GM_FUZZ_CCLD) $(LIBDW_CFLAGS) $(addprefix $(GM_FUZZ_S),tests/fuzz/fuzz_symbolize.c $(GM_FUZZ_SYM) $(GM_FUZZ_COMMON)) \
 		$(LIBDW_LIBS)
-$(GM_FUZZ_BIN)/fuzz-report_model: tests/fuzz/fuzz_report_model.c tests/fuzz/fuzz.h $(GM_FUZZ_MODEL) $(GM_FUZZ_COMMON)
+$(GM_FUZZ_BIN)/fuzz-report_model: tests/fuzz/fuzz_report_model.c tests/fuzz/fuzz.h $(GM_FUZZ_HDRS) $(GM_FUZZ_MODEL) $(GM_FUZZ_COMMON)
 	$(GM_FUZZ_CCLD) $(LIBDW_CFLAGS) $(addprefix $(GM_FUZZ_S),tests/fuzz/fuzz_report_model.c $(GM_FUZZ_MODEL) \
 		$(GM_FUZZ_COMMON)) $(LIBDW_LIBS) -lm
 
