@@ -622,9 +622,9 @@ static void gm_rep_sid_add(struct gm_rep_model *m, uint64_t id, const uint64_t *
 		free(old);
 		s = gm_rep_sid_slot(m, id);
 	}
-	if (gm_rep_grow((void **)&m->sid_frames, &m->capsid_frames, m->nsid_frames + depth,
+	if (gm_rep_grow((void **)&m->sid_frames, &m->capsid_frames, m->nsid_frames + (depth ? depth : 1),
 			sizeof *m->sid_frames, m) != 0)
-		return;
+		return; /* (at least one frame's room: sid_frames is never NULL once an id is defined) */
 	if (depth)
 		memcpy(m->sid_frames + m->nsid_frames, fr, depth * sizeof *fr);
 	s->id = id, s->off = m->nsid_frames, s->depth = depth;
