@@ -125,6 +125,40 @@ static void gm_gosyms_resolve_known(void)
 	}
 }
 
+/* Parse the opened image gm_gosyms.img, whose load bias gm_gosyms.bias is set: .gopclntab,
+ * the Go text range, .go.buildinfo, cgo, the known functions. 0, or -1 (the caller clears). */
+static int gm_gosyms_parse(void)
+{
+	struct gm_elf_image *img = &gm_gosyms.img;
+	if (gm_pclntab_from_elf(img, &gm_gosyms.tab) != 0)
+		return -1;
+	struct gm_pclntab_func f0;
+	if (gm_pclntab_func_at(&gm_gosyms.tab, 0, &f0) != 0)
+		return -1;
+	uint64_t lo = gm_gosyms.tab.ver >= 118 && gm_gosyms.tab.text_start < f0.entry ? gm_gosyms.tab.text_start
+										    : f0.entry;
+	uint64_t hi = gm_pclntab_text_end(&gm_gosyms.tab);
+	if (hi <= lo || !gm_gosyms_in_exec(img, lo) || !gm_gosyms_in_exec(img, hi))
+		return -1; /* a table that does not describe this file's text */
+	gm_gobuildinfo_read(img, &gm_gosyms.bi); /* optional: stays "" when absent */
+	gm_gosyms.cgo = gm_elf_imports(img, "pthread_create");
+	gm_gosyms_resolve_known();
+	gm_gosyms_text_lo = (uintptr_t)lo + gm_gosyms.bias;
+	gm_gosyms_text_hi = (uintptr_t)hi + gm_gosyms.bias;
+	gm_gosyms.is_go = true;
+	return 0;
+}
+
+/* Forget a failed start-up. */
+static void gm_gosyms_clear(void)
+{
+	gm_elf_close(&gm_gosyms.img);
+	memset(&gm_gosyms.tab, 0, sizeof(gm_gosyms.tab));
+	memset(&gm_gosyms.bi, 0, sizeof(gm_gosyms.bi));
+	gm_gosyms.cgo = false;
+	gm_gosyms_text_lo = gm_gosyms_text_hi = 0;
+}
+
 int gm_gosyms_init(void)
 {
 	if (gm_gosyms.is_go)
@@ -136,34 +170,29 @@ int gm_gosyms_init(void)
 	if (gm_elf_open(&gm_gosyms.img, gm_gosyms.exe) != 0)
 		goto fail;
 	struct gm_elf_image *img = &gm_gosyms.img;
-	if (gm_gosyms_bias(img, &gm_gosyms.bias) != 0 || gm_pclntab_from_elf(img, &gm_gosyms.tab) != 0)
+	if (gm_gosyms_bias(img, &gm_gosyms.bias) != 0 || gm_gosyms_parse() != 0)
 		goto fail;
-	struct gm_pclntab_func f0;
-	if (gm_pclntab_func_at(&gm_gosyms.tab, 0, &f0) != 0)
-		goto fail;
-	uint64_t lo = gm_gosyms.tab.ver >= 118 && gm_gosyms.tab.text_start < f0.entry ? gm_gosyms.tab.text_start
-										    : f0.entry;
-	uint64_t hi = gm_pclntab_text_end(&gm_gosyms.tab);
-	if (hi <= lo || !gm_gosyms_in_exec(img, lo) || !gm_gosyms_in_exec(img, hi))
-		goto fail; /* a table that does not describe this file's text */
-	gm_gobuildinfo_read(img, &gm_gosyms.bi); /* optional: stays "" when absent */
-	gm_gosyms.cgo = gm_elf_imports(img, "pthread_create");
-	gm_gosyms_resolve_known();
-	gm_gosyms_text_lo = (uintptr_t)lo + gm_gosyms.bias;
-	gm_gosyms_text_hi = (uintptr_t)hi + gm_gosyms.bias;
-	gm_gosyms.is_go = true;
 	/* Give back the file pages the scans above touched (clean, file-backed: they come back
 	 * from the page cache on the next access). Raw syscall: not our own madvise hook. */
 	syscall(SYS_madvise, (void *)img->data, img->size, MADV_DONTNEED);
 	return 0;
 fail:
-	gm_elf_close(&gm_gosyms.img);
-	memset(&gm_gosyms.tab, 0, sizeof(gm_gosyms.tab));
-	memset(&gm_gosyms.bi, 0, sizeof(gm_gosyms.bi));
-	gm_gosyms.cgo = false;
-	gm_gosyms_text_lo = gm_gosyms_text_hi = 0;
+	gm_gosyms_clear();
 	return -1;
 }
+
+#ifdef GM_GOSYMS_TESTING
+int gm_gosyms_init_from_memory(const void *buf, size_t size)
+{
+	gm_gosyms_clear();
+	memset(&gm_gosyms, 0, sizeof(gm_gosyms));
+	if (gm_elf_from_memory(&gm_gosyms.img, buf, size) != 0 || gm_gosyms_parse() != 0) {
+		gm_gosyms_clear();
+		return -1;
+	}
+	return 0;
+}
+#endif
 
 /* ---- queries ---- */
 

@@ -36,4 +36,13 @@ int gm_gosyms_sp_delta(uintptr_t pc);
 int gm_gosyms_lookup(uintptr_t pc, const char **name, uintptr_t *entry, uintptr_t *end);
 /* Runtime address minus link address of the executable (0 unless PIE). */
 uintptr_t gm_gosyms_load_bias(void);
+
+#ifdef GM_GOSYMS_TESTING
+/* For the fuzz target (tests/fuzz/fuzz_gosyms.c): forget any previous start-up, then do
+ * gm_gosyms_init()'s parsing on the file image buf (size bytes, 8-byte aligned, outliving
+ * the state) taken as loaded at its link addresses (bias 0; the AT_PHDR check is skipped).
+ * 0, or -1 as gm_gosyms_init. */
+#include <stddef.h>
+int gm_gosyms_init_from_memory(const void *buf, size_t size);
+#endif
 #endif

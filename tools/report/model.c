@@ -164,8 +164,8 @@ static uint32_t gm_rep_stack_intern(struct gm_rep_model *m, struct gm_rep_proc *
 	}
 	uint64_t cap = p->capstacks;
 	if (gm_rep_grow((void **)&p->stacks, &cap, (uint64_t)p->nstacks + 1, sizeof *p->stacks, m) ||
-	    gm_rep_grow((void **)&p->frames, &p->capframes, p->nframes + depth, sizeof *p->frames, m))
-		return 0;
+	    gm_rep_grow((void **)&p->frames, &p->capframes, p->nframes + (depth ? depth : 1), sizeof *p->frames, m))
+		return 0; /* (at least one frame's room: frames is never NULL once a stack exists, even an empty one) */
 	p->capstacks = (uint32_t)cap;
 	struct gm_rep_stack *st = &p->stacks[p->nstacks];
 	memset(st, 0, sizeof *st);
@@ -624,9 +624,9 @@ static void gm_rep_sid_add(struct gm_rep_model *m, uint64_t id, const uint64_t *
 		free(old);
 		s = gm_rep_sid_slot(m, id);
 	}
-	if (gm_rep_grow((void **)&m->sid_frames, &m->capsid_frames, m->nsid_frames + depth,
+	if (gm_rep_grow((void **)&m->sid_frames, &m->capsid_frames, m->nsid_frames + (depth ? depth : 1),
 			sizeof *m->sid_frames, m) != 0)
-		return;
+		return; /* (at least one frame's room: sid_frames is never NULL once an id is defined) */
 	if (depth)
 		memcpy(m->sid_frames + m->nsid_frames, fr, depth * sizeof *fr);
 	s->id = id, s->off = m->nsid_frames, s->depth = depth;

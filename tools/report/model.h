@@ -300,10 +300,12 @@ struct gm_sym_result gm_rep_symbolize(struct gm_rep_model *m, const struct gm_re
  * outermost frame is runtime.asmcgocall (or its landing pad), from which the tracer should
  * have hopped to the goroutine that made the C call (docs/report.md). Cached in st->truncated. */
 int gm_rep_stack_truncated(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_stack *st);
-/* A result figure from a weighted sum (rounded). */
+/* A result figure from a weighted sum (rounded; 0 if not positive, UINT64_MAX past its range). */
 static inline uint64_t gm_rep_est(double v)
 {
-	return v > 0 ? (uint64_t)(v + 0.5) : 0;
+	if (!(v > 0))
+		return 0;
+	return v >= 0x1p64 ? UINT64_MAX : (uint64_t)(v + 0.5);
 }
 /* A leak suspect's live bytes and count: malloc blocks (weighted) plus live direct C mappings. */
 static inline uint64_t gm_rep_suspect_bytes(const struct gm_rep_stack *st, int win)

@@ -84,7 +84,8 @@ static void gm_pp_put(struct gm_pp_buf *b, const void *src, size_t n)
 		b->p = np;
 		b->cap = ncap;
 	}
-	memcpy(b->p + b->n, src, n);
+	if (n) /* an empty field may come with src NULL (memcpy's arguments must not be) */
+		memcpy(b->p + b->n, src, n);
 	b->n += n;
 }
 
