@@ -145,6 +145,15 @@ bool gm_elf_has_interp(const struct gm_elf_image *img)
 	return gm_elf_phdr(img, PT_INTERP) != NULL;
 }
 
+const char *gm_elf_interp(const struct gm_elf_image *img)
+{
+	const Elf64_Phdr *p = gm_elf_phdr(img, PT_INTERP);
+	if (!p || p->p_filesz == 0 || !gm_elf_in(img, p->p_offset, p->p_filesz))
+		return NULL;
+	const char *s = (const char *)img->data + p->p_offset;
+	return memchr(s, '\0', p->p_filesz) ? s : NULL; /* NUL-terminated inside the segment */
+}
+
 /* ---- sections and addresses ---- */
 
 int gm_elf_section(const struct gm_elf_image *img, const char *name, struct gm_elf_section *out)

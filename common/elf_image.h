@@ -74,6 +74,9 @@ void gm_elf_close(struct gm_elf_image *img);
 
 bool gm_elf_is_pie(const struct gm_elf_image *img);     /* ET_DYN (PIE or shared object) */
 bool gm_elf_has_interp(const struct gm_elf_image *img); /* PT_INTERP present (dynamically linked) */
+/* The program interpreter PT_INTERP names (e.g. /lib64/ld-linux-x86-64.so.2), NUL-terminated inside
+ * the file, or NULL (none, or not terminated inside its segment). Points into the image. */
+const char *gm_elf_interp(const struct gm_elf_image *img);
 /* The first program header of type `type`, or NULL. */
 const Elf64_Phdr *gm_elf_phdr(const struct gm_elf_image *img, uint32_t type);
 

@@ -578,7 +578,20 @@ static int gm_record_check_dynamic(const char *prog, const char *path)
 	if (gm_elf_open(&img, path) != 0)
 		return 0; /* not an ELF64 image we can read: execve will tell */
 	bool dynamic = gm_elf_has_interp(&img);
+	const char *interp = gm_elf_interp(&img);
+	char musl[256] = "";
+	if (interp && strstr(interp, "ld-musl"))
+		snprintf(musl, sizeof musl, "%s", interp);
 	gm_elf_close(&img);
+	if (musl[0]) {
+		/* libgomemtrace.so and lttng-ust are built against glibc: musl's loader cannot relocate
+		 * them (dozens of "Error relocating" lines, exit 127) */
+		gm_record_say(true, "%s is built against musl libc (its loader is %s, as in Alpine images): the tracer "
+			      "and LTTng-UST are glibc libraries and cannot be loaded into it; rebuild it against glibc "
+			      "(a Debian or distroless/base image, or CGO_ENABLED=1 with a glibc toolchain) and trace that",
+			      prog, musl);
+		return GM_RECORD_EXIT_NOEXEC;
+	}
 	if (dynamic)
 		return 0;
 	gm_record_say(true, "%s is statically linked: LD_PRELOAD cannot inject into it; rebuild with cgo "
@@ -848,6 +861,20 @@ void gm_record_write_info(const char *dir, const struct gm_record_result *res)
 int gm_record_finish(const char *session, const char *dir, struct gm_record_result *res)
 {
 	int rc = 0;
+	if (res && !gm_session_daemon_alive()) {
+		/* killed or stopped meanwhile: the session went with it, its consumer too (what it
+		 * wrote before is on disk, the rest of the ring buffers is lost); nothing to stop */
+		char ust[PATH_MAX + 8];
+		snprintf(ust, sizeof ust, "%s/ust", dir);
+		bool some = access(ust, F_OK) == 0;
+		gm_record_say(true, "the LTTng session daemon went away during the recording: session %s is lost; "
+			      "%s; the program was not touched (its exit status is returned)", session,
+			      some ? "what its consumer wrote before is in the trace directory (a partial trace: "
+				     "gomemtrace report reads it)" : "nothing was written");
+		if (some)
+			gm_record_write_info(dir, res);
+		return -1;
+	}
 	bool stopped = false; /* stop returned: the data is flushed (lttng stop waits for it) */
 	if (res) {
 		if (gm_record_lttng_timed("stop the LTTng session", GM_RECORD_STOP_TIMEOUT_S, "stop", session,

@@ -50,6 +50,13 @@ refuse 125 'batch' "$GM_TOOL" record --batch 257 -- /bin/true
 refuse 125 'families' "$GM_TOOL" record --families malloc,bogus -- /bin/true
 refuse 125 'unknown option' "$GM_TOOL" record --bogus -- /bin/true
 refuse 2 'unknown command' "$GM_TOOL" frobnicate
+# a program of another libc (musl, as in Alpine images): refused before anything starts
+command -v musl-gcc >/dev/null || gm_fail "musl-gcc is missing (./quickstart installs musl-tools)"
+printf '#include <stdio.h>\nint main(void) { puts("musl"); return 3; }\n' >m.c
+musl-gcc -o musl-prog m.c && rm -f m.c
+[ "$(./musl-prog || true)" = musl ] || gm_fail "the musl program does not run"
+refuse 126 'built against musl libc .*ld-musl' "$GM_TOOL" record -- ./musl-prog
+rm -f musl-prog
 rm -rf src static plain.txt
 
 # A script is fine: its interpreter inherits LD_PRELOAD (and is traced).

@@ -52,6 +52,9 @@ static void gm_fz_elf_queries(const struct gm_elf_image *img)
 	}
 	gm_elf_is_pie(img);
 	gm_elf_has_interp(img);
+	const char *interp = gm_elf_interp(img);
+	if (interp)
+		gm_fz_touch((const uint8_t *)interp, strlen(interp) + 1);
 	gm_elf_phdr(img, PT_DYNAMIC);
 	/* addresses from the program headers: starts, ends, just past them */
 	for (size_t i = 0; i < img->phnum && i < 32; i++) {
