@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `gomemtrace record` refuses, each with one line on stderr, a non-zero status, and no
 # session or trace left behind: a statically linked Go program (CGO_ENABLED=0), a missing
-# program, a file that is not executable, bad options. A #! script is accepted. Also the
+# program, a file that is not executable, a program built against musl libc, bad options. A #!
+# script is accepted. Also the
 # other commands: preload-path prints an existing absolute file, report fails on a missing
 # trace, --help and --version answer.
 . "$(dirname "$0")/lib.sh"
