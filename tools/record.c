@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -858,6 +859,10 @@ void gm_record_write_info(const char *dir, const struct gm_record_result *res)
 
 /* Stop the session, count what it discarded, destroy it, write gomemtrace-record.txt.
  * Reports on stderr; -1 on failure. `res` NULL: the session never started. */
+/* Free space under which a trace directory's filesystem counts as full after a recording: less
+ * than one sub-buffer of the smallest plan (the consumer writes whole packets). */
+#define GM_RECORD_FULL_BYTES (64ULL << 10)
+
 int gm_record_finish(const char *session, const char *dir, struct gm_record_result *res)
 {
 	int rc = 0;
@@ -924,7 +929,17 @@ int gm_record_finish(const char *session, const char *dir, struct gm_record_resu
 				      "(did it start? is liblttng-ust loadable?)", dir);
 		} else {
 			gm_record_write_info(dir, res);
-			gm_record_say(false, "trace written to %s", dir);
+			struct statvfs fs;
+			if (statvfs(dir, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize < GM_RECORD_FULL_BYTES) {
+				/* the consumer's failed writes show nowhere else (lttng-sessiond's own log) */
+				gm_record_say(true, "WARNING: the filesystem of %s is full (%" PRIu64 " KiB left): LTTng "
+					      "could not write all of the trace, it ends where the space ran out "
+					      "(gomemtrace report reads what is there); free space or record "
+					      "elsewhere (-o)", dir, (uint64_t)fs.f_bavail * fs.f_frsize / 1024);
+				rc = -1;
+			} else {
+				gm_record_say(false, "trace written to %s", dir);
+			}
 		}
 	}
 	return rc;
