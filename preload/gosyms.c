@@ -142,6 +142,14 @@ static int gm_gosyms_parse(void)
 		return -1; /* a table that does not describe this file's text */
 	gm_gobuildinfo_read(img, &gm_gosyms.bi); /* optional: stays "" when absent */
 	gm_gosyms.cgo = gm_elf_imports(img, "pthread_create");
+	if (!gm_gosyms.cgo && !img->sh && gm_elf_has_interp(img)) {
+		/* no section headers (removed: the loader needs none), so no .dynsym by name: a
+		 * dynamically linked Go executable whose build info says CGO_ENABLED=1 links
+		 * runtime/cgo (Go links dynamically only then, on Linux) */
+		const char *v;
+		size_t n;
+		gm_gosyms.cgo = gm_gobuildinfo_setting(&gm_gosyms.bi, "CGO_ENABLED", &v, &n) == 0 && n == 1 && v[0] == '1';
+	}
 	gm_gosyms_resolve_known();
 	gm_gosyms_text_lo = (uintptr_t)lo + gm_gosyms.bias;
 	gm_gosyms_text_hi = (uintptr_t)hi + gm_gosyms.bias;

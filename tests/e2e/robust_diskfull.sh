@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The trace directory's filesystem full (a 512 KiB tmpfs, every allocation recorded): the
+# The trace directory's filesystem full (a 256 KiB tmpfs, every allocation recorded as an event
+# of its own, ~500 KiB of them): the
 # program is not affected (its LEAK lines all there, its exit status returned), record says the
 # filesystem is full, and the reader reads what was written without a crash. A recording after
 # it, elsewhere, works (the session daemon is not left broken).
@@ -11,11 +12,12 @@ bin="$GM_SCRATCH/steadyleak"
 gm_go_build "$v" "$GM_TOP_SRCDIR/examples/steadyleak" "$bin"
 small="$GM_SCRATCH/small"
 mkdir -p "$small"
-mount -t tmpfs -o size=512k gm-small "$small" || gm_skip "cannot mount a tmpfs (not root?)"
+mount -t tmpfs -o size=256k gm-small "$small" || gm_skip "cannot mount a tmpfs (not root?)"
 trap 'umount "$small" 2>/dev/null || umount -l "$small" 2>/dev/null || true; gm_cleanup' EXIT
 
 rc=0
-"$GM_TOOL" record -o "$small/trace" -- "$bin" -for 2s -ring 64 -log "$GM_SCRATCH/leak.log" 2>"$GM_SCRATCH/err" || rc=$?
+GOMEMTRACE_BATCH=0 "$GM_TOOL" record -o "$small/trace" -- "$bin" -for 2s -every 1ms -ring 64 -log "$GM_SCRATCH/leak.log" \
+	2>"$GM_SCRATCH/err" || rc=$?
 [ $rc -eq 0 ] || gm_fail "record exited $rc, want the program's 0: $(cat "$GM_SCRATCH/err")"
 grep -q "WARNING: the filesystem of $small/trace is full" "$GM_SCRATCH/err" || gm_fail "record does not say the filesystem is full: $(cat "$GM_SCRATCH/err")"
 n=$(wc -l <"$GM_SCRATCH/leak.log"); last=$(tail -1 "$GM_SCRATCH/leak.log")

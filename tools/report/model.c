@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/elf_image.h"
 #include "gomemtrace/schema.h"
 #include "tools/report/model.h"
 
@@ -1654,6 +1655,42 @@ static void gm_rep_select(struct gm_rep_model *m)
 	}
 }
 
+/* A process whose module list lacks its executable: lttng-ust's statedump writes no module at
+ * all when it cannot read one (an executable without section headers stops it at the first).
+ * A fixed-address executable (Go's default) is added at its link addresses, so that its Go
+ * frames symbolize and the runtime's own mappings are told from C's; a PIE stays raw. */
+static void gm_rep_exe_fallback(struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	if (!p->exe || !*p->exe)
+		return;
+	for (size_t i = 0; i < gm_modmap_count(p->mods); i++)
+		if (!strcmp(gm_modmap_at(p->mods, i)->path, p->exe))
+			return;
+	struct gm_elf_image img;
+	char msg[512];
+	if (gm_elf_open(&img, p->exe) != 0)
+		return; /* gone or unreadable: the symbolizer warns for the modules it has */
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t i = 0; i < img.phnum; i++)
+		if (img.ph[i].p_type == PT_LOAD) {
+			lo = img.ph[i].p_vaddr < lo ? img.ph[i].p_vaddr : lo;
+			if (img.ph[i].p_vaddr + img.ph[i].p_memsz > hi)
+				hi = img.ph[i].p_vaddr + img.ph[i].p_memsz;
+		}
+	bool pie = gm_elf_is_pie(&img);
+	gm_elf_close(&img);
+	if (pie || lo >= hi) {
+		snprintf(msg, sizeof msg, "pid %" PRId64 ": the trace has no module list entry for %s (a position-"
+			 "independent executable): its frames stay raw addresses", p->vpid, p->exe);
+	} else {
+		gm_modmap_add(p->mods, lo, hi - lo, p->exe, false);
+		snprintf(msg, sizeof msg, "pid %" PRId64 ": the trace has no module list entry for %s (lttng-ust "
+			 "writes none when it cannot read an executable, e.g. one without section headers): its "
+			 "frames are symbolized at the file's link addresses", p->vpid, p->exe);
+	}
+	gm_rep_model_warn(m, msg);
+}
+
 void gm_rep_analyze(struct gm_rep_model *m)
 {
 	for (struct gm_rep_proc *p = m->procs; p; p = p->next)
@@ -1662,6 +1699,7 @@ void gm_rep_analyze(struct gm_rep_model *m)
 	for (struct gm_rep_proc *p = m->procs; p; p = p->next) {
 		if (!p->selected)
 			continue;
+		gm_rep_exe_fallback(m, p);
 		gm_rep_analyze_proc(m, p);
 		/* symbolize the suspects shown now, so that their warnings are collected */
 		for (int i = 0; i < p->res.nsuspects && i < m->opts.top; i++) {
