@@ -4,6 +4,8 @@
 #   missing directory, a directory that is no CTF trace, a trace without gomemtrace events
 #   (statedump only) -> exit 1 with a message naming the problem;
 #   the binary deleted after recording -> exit 0, a "binary gone" warning, raw addresses;
+#   the binary replaced by a truncated or garbled copy -> exit 0, a warning (truncated), the leak
+#   still found, no hang;
 #   stream files truncated or overwritten with garbage -> no crash (exit 0 or 1, a message;
 #   babeltrace2's own faults on garbage are contained by the reader);
 #   bad options -> exit 2.
@@ -48,6 +50,22 @@ jq -e --arg b "$bin" '.warnings | any(contains($b) and contains("missing"))' "$G
 	|| gm_fail "no warning about the missing binary: $(jq -c .warnings "$GM_SCRATCH/gone.json")"
 jq -e --arg b "$bin" '.processes[] | select(.exe == $b) | .leak_suspects | any(.bytes == 2621440)' \
 	"$GM_SCRATCH/gone.json" >/dev/null || gm_fail "leak not found without the binary"
+
+# binary replaced by a damaged copy (truncated; its middle overwritten): a warning (the build id
+# differs, or it cannot be read), raw addresses where it cannot be trusted, never a crash or a hang
+cp "$bin" "$bin.good"
+for how in truncate garble; do
+	cp "$bin.good" "$bin"
+	if [ $how = truncate ]; then truncate -s 4096 "$bin"
+	else sz=$(stat -c %s "$bin"); head -c 65536 /dev/urandom | dd of="$bin" bs=1 seek=$((sz / 2)) conv=notrunc status=none; fi
+	rc=0; timeout 120 "$GM_TOOL" report --format json "$t" >"$GM_SCRATCH/dmg.json" 2>"$err" || rc=$?
+	[ $rc = 0 ] || gm_fail "binary $how: report exit $rc: $(head -2 "$err")"
+	jq -e --arg b "$bin" '.warnings | any(contains($b))' "$GM_SCRATCH/dmg.json" >/dev/null \
+		|| [ $how = garble ] || gm_fail "binary $how: no warning naming it: $(jq -c .warnings "$GM_SCRATCH/dmg.json")"
+	jq -e --arg b "$bin" '.processes[] | select(.exe == $b) | .leak_suspects | any(.bytes == 2621440)' \
+		"$GM_SCRATCH/dmg.json" >/dev/null || gm_fail "binary $how: the leak is not found"
+done
+mv "$bin.good" "$bin"
 
 # damaged stream files: truncated at several points, overwritten with garbage
 streams=$(find "$t" -type f -name 'gmch_*' ! -name '*.idx' -size +8k)

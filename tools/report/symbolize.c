@@ -180,6 +180,17 @@ static void gm_sym_file_open(struct gm_sym *s, struct gm_sym_file *f)
 		free(full);
 		return;
 	}
+	for (size_t i = 0; i < f->img.phnum; i++) {
+		const Elf64_Phdr *ph = &f->img.ph[i];
+		if (ph->p_type == PT_LOAD && (ph->p_offset > f->img.size || ph->p_filesz > f->img.size - ph->p_offset)) {
+			/* cut short since recording: what it still holds cannot be trusted */
+			f->status = GM_SYM_CHANGED;
+			gm_sym_warn(s, f, "damaged (shorter than its program headers say: truncated since recording?)");
+			gm_elf_close(&f->img);
+			free(full);
+			return;
+		}
+	}
 	const uint8_t *id;
 	size_t idlen;
 	if (f->build_id_len) {
