@@ -59,6 +59,64 @@ int64_t gm_sampler_kb(const char *buf, const char *key)
 	return -1;
 }
 
+/* "key N" lines of a memory.stat text -> N; -1 if absent. */
+static int64_t gm_sampler_stat(const char *buf, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *p = buf; p && *p;) {
+		if (!strncmp(p, key, kl) && p[kl] == ' ')
+			return gm_sampler_int(p + kl + 1);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+void gm_sampler_cgroup_parse(int v2, const char *limit, const char *stat, const char *procs,
+			     struct gm_sampler_cgmem *c)
+{
+	c->limit = c->anon = c->file = c->kernel = c->sock = c->procs = -1;
+	if (limit) {
+		const char *p = limit;
+		while (gm_sampler_isblank(*p))
+			p++;
+		int64_t v = gm_sampler_int(p);
+		if (!strncmp(p, "max", 3) || (!v2 && v >= (INT64_C(1) << 62)))
+			c->limit = 0;
+		else
+			c->limit = v;
+	}
+	if (stat) {
+		c->anon = gm_sampler_stat(stat, v2 ? "anon" : "total_rss");
+		c->file = gm_sampler_stat(stat, v2 ? "file" : "total_cache");
+		if (!v2 && c->anon < 0)
+			c->anon = gm_sampler_stat(stat, "rss");
+		if (!v2 && c->file < 0)
+			c->file = gm_sampler_stat(stat, "cache");
+		if (v2) {
+			c->sock = gm_sampler_stat(stat, "sock");
+			c->kernel = gm_sampler_stat(stat, "kernel");
+			if (c->kernel < 0) { /* before 5.18: its parts */
+				static const char *const parts[] = { "kernel_stack", "slab", "pagetables", "percpu" };
+				int64_t k = 0, got = 0;
+				for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+					int64_t v = gm_sampler_stat(stat, parts[i]);
+					if (v >= 0)
+						k += v, got++;
+				}
+				c->kernel = got ? k : -1;
+			}
+		}
+	}
+	if (procs) {
+		int64_t n = 0;
+		for (const char *p = procs; *p; p++)
+			n += *p == '\n';
+		c->procs = n;
+	}
+}
+
 void gm_sampler_parse_mem(const char *rollup, const char *status, struct gm_sampler_mem *m)
 {
 	m->rss = m->pss = m->anonymous = m->lazyfree = m->file = m->shmem = m->swap = -1;
@@ -190,19 +248,47 @@ struct gm_sampler_scratch {
 	char status[4096]; /* /proc/self/status */
 	char cg[2048];     /* /proc/self/cgroup */
 	char path[1024];   /* a cgroup memory file */
+	char cgstat[4096]; /* its memory.stat */
+	char cgprocs[4096]; /* its cgroup.procs */
 };
 static struct gm_sampler_scratch gm_sampler_scratch[GM_SAMPLE_KINDS];
 static _Atomic int gm_sampler_req_busy; /* 1 while a gomemtrace_sample_now() samples (any thread) */
 
-/* Current memory use of our cgroup, bytes; -1 if no candidate file is readable. */
-static int64_t gm_sampler_cgroup(struct gm_sampler_scratch *x)
+/* Read the file `name` beside x->path's (the same cgroup directory) into buf; its text, or NULL. */
+static const char *gm_sampler_cgroup_sibling(struct gm_sampler_scratch *x, size_t dirlen, const char *name,
+					     char *buf, size_t cap)
+{
+	size_t nl = strlen(name);
+	if (dirlen + nl + 1 >= sizeof x->path)
+		return NULL;
+	memcpy(x->path + dirlen, name, nl + 1);
+	return gm_sampler_read_file(x->path, buf, cap) > 0 ? buf : NULL;
+}
+
+/* Current memory use of our cgroup, bytes (-1 if no candidate file is readable), and what its
+ * limit, memory.stat and cgroup.procs say (*c; all -1 without a cgroup). */
+static int64_t gm_sampler_cgroup(struct gm_sampler_scratch *x, struct gm_sampler_cgmem *c)
 {
 	char val[64];
+	c->limit = c->anon = c->file = c->kernel = c->sock = c->procs = -1;
 	if (gm_sampler_read_file("/proc/self/cgroup", x->cg, sizeof x->cg) <= 0)
 		return -1;
-	for (int k = 0; gm_sampler_cgroup_file(x->cg, k, x->path, sizeof x->path) == 0; k++)
-		if (gm_sampler_read_file(x->path, val, sizeof val) > 0)
-			return gm_sampler_int(val);
+	for (int k = 0; gm_sampler_cgroup_file(x->cg, k, x->path, sizeof x->path) == 0; k++) {
+		if (gm_sampler_read_file(x->path, val, sizeof val) <= 0)
+			continue;
+		int64_t cur = gm_sampler_int(val);
+		const char *slash = strrchr(x->path, '/');
+		size_t dirlen = slash ? (size_t)(slash + 1 - x->path) : 0;
+		int v2 = slash && !strcmp(slash + 1, "memory.current");
+		char limit[64];
+		const char *l = gm_sampler_cgroup_sibling(x, dirlen, v2 ? "memory.max" : "memory.limit_in_bytes",
+							  limit, sizeof limit);
+		const char *st = gm_sampler_cgroup_sibling(x, dirlen, "memory.stat", x->cgstat, sizeof x->cgstat);
+		char *procs = x->cgprocs;
+		const char *pr = gm_sampler_cgroup_sibling(x, dirlen, "cgroup.procs", procs, sizeof x->cgprocs);
+		gm_sampler_cgroup_parse(v2, l, st, pr, c);
+		return cur;
+	}
 	return -1;
 }
 
@@ -279,7 +365,10 @@ static void gm_sampler_take(enum gm_sample_kind kind, int malloc_ok, int flush)
 	gm_sampler_parse_mem(have_rollup ? x->rollup : NULL, have_status ? x->status : NULL, &m);
 	s.rss = m.rss, s.pss = m.pss, s.anonymous = m.anonymous, s.lazyfree = m.lazyfree;
 	s.file = m.file, s.shmem = m.shmem, s.swap = m.swap;
-	s.cgroup_current = gm_sampler_cgroup(x);
+	struct gm_sampler_cgmem cg;
+	s.cgroup_current = gm_sampler_cgroup(x, &cg);
+	s.cgroup_limit = cg.limit, s.cgroup_anon = cg.anon, s.cgroup_file = cg.file;
+	s.cgroup_kernel = cg.kernel, s.cgroup_sock = cg.sock, s.cgroup_procs = cg.procs;
 	s.malloc_arena = s.malloc_mmap = s.malloc_inuse = s.malloc_free = s.malloc_keepcost = -1;
 	if (malloc_ok) {
 		struct mallinfo2 mi = mallinfo2();

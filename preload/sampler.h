@@ -44,6 +44,19 @@ void gm_sampler_parse_mem(const char *rollup, const char *status, struct gm_samp
  * then /sys/fs/cgroup/unified; else v1 "N:...memory...:/p" -> /sys/fs/cgroup/memory/p/
  * memory.usage_in_bytes. `which` picks the candidate (0, 1, 2...); -1 when none is left. */
 int gm_sampler_cgroup_file(const char *cgroup, int which, char *out, size_t cap);
+/* What a cgroup's memory files say, bytes; -1 where unknown. Written by gm_sampler_cgroup_parse. */
+struct gm_sampler_cgmem {
+	int64_t limit;  /* v2 memory.max, v1 memory.limit_in_bytes; 0: none ("max", or v1's >= 2^62) */
+	int64_t anon;   /* memory.stat: v2 anon, v1 total_rss (else rss) */
+	int64_t file;   /* v2 file, v1 total_cache (else cache): page cache charged to the cgroup */
+	int64_t kernel; /* v2 kernel (5.18+; else kernel_stack + slab + pagetables + percpu); v1: -1 */
+	int64_t sock;   /* v2 sock (network buffers); v1: -1 */
+	int64_t procs;  /* processes in cgroup.procs (a lower bound if the text was cut) */
+};
+/* From the texts of the cgroup's limit file, memory.stat and cgroup.procs (each may be NULL:
+ * unreadable), v2 or v1 keys. */
+void gm_sampler_cgroup_parse(int v2, const char *limit, const char *stat, const char *procs,
+			     struct gm_sampler_cgmem *c);
 /* A decimal integer at the start of buf (after blanks); -1 if none. */
 int64_t gm_sampler_int(const char *buf);
 /* Read a whole small file into buf (NUL-terminated); bytes read or -1. Async-signal-safe. */

@@ -10,7 +10,7 @@
 //
 // mono_ns: CLOCK_MONOTONIC (the clock of LTTng-UST's events) read in C right after the
 // leaking malloc returned; bytes: everything leaked so far. It runs until SIGINT/SIGTERM (or
-// -for), then exits 0.
+// -for, or -n leaks), then exits 0.
 package main
 
 /*
@@ -60,6 +60,7 @@ var (
 	ringLen = flag.Int("ring", 512, "balanced blocks kept live (each leak replaces one)")
 	logPath = flag.String("log", "", "where the LEAK lines go (default stdout)")
 	runFor  = flag.Duration("for", 0, "stop after this long (0: until SIGINT/SIGTERM)")
+	count   = flag.Int("n", 0, "stop after this many leaks (0: no such limit)")
 )
 
 func main() {
@@ -96,6 +97,9 @@ func main() {
 			total += int64(*leak)
 			fmt.Fprintf(w, "LEAK mono_ns=%d bytes=%d\n", uint64(t), total)
 			w.Flush()
+			if *count > 0 && total >= int64(*count)*int64(*leak) {
+				return
+			}
 		}
 	}
 }

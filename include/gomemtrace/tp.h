@@ -56,6 +56,9 @@ struct gm_tp_sample {
 	uint64_t go_read_ns; /* CLOCK_MONOTONIC ns when the Go page states were read (0: not read) */
 	int64_t rss, pss, anonymous, lazyfree, file, shmem, swap; /* smaps_rollup, bytes */
 	int64_t cgroup_current;                                     /* bytes, -1: no cgroup found */
+	int64_t cgroup_limit;  /* bytes, 0: none, -1: unknown */
+	int64_t cgroup_anon, cgroup_file, cgroup_kernel, cgroup_sock; /* memory.stat, bytes, -1: unknown */
+	int64_t cgroup_procs;  /* processes in the cgroup, -1: unknown */
 	int64_t malloc_arena, malloc_mmap, malloc_inuse, malloc_free, malloc_keepcost; /* mallinfo2 */
 	uint8_t go_source;                                          /* enum gm_goheap_source */
 	int64_t go_mapped, go_inuse, go_free, go_released, go_resident; /* bytes, -1: unknown */
@@ -319,6 +322,15 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, sample,
 		lttng_ust_field_integer(int64_t, swap, s->swap)
 		/* cgroup v2 memory.current of the process's cgroup, else v1 memory.usage_in_bytes */
 		lttng_ust_field_integer(int64_t, cgroup_current, s->cgroup_current)
+		/* the cgroup's limit (v2 memory.max, v1 memory.limit_in_bytes; 0: none), memory.stat's
+		 * anon, file, kernel and sock (v1: total_rss, total_cache; no kernel, sock: -1), and
+		 * how many processes cgroup.procs lists */
+		lttng_ust_field_integer(int64_t, cgroup_limit, s->cgroup_limit)
+		lttng_ust_field_integer(int64_t, cgroup_anon, s->cgroup_anon)
+		lttng_ust_field_integer(int64_t, cgroup_file, s->cgroup_file)
+		lttng_ust_field_integer(int64_t, cgroup_kernel, s->cgroup_kernel)
+		lttng_ust_field_integer(int64_t, cgroup_sock, s->cgroup_sock)
+		lttng_ust_field_integer(int64_t, cgroup_procs, s->cgroup_procs)
 		/* glibc mallinfo2(): arena (sbrk'd), hblkhd (mmapped), uordblks, fordblks, keepcost */
 		lttng_ust_field_integer(int64_t, malloc_arena, s->malloc_arena)
 		lttng_ust_field_integer(int64_t, malloc_mmap, s->malloc_mmap)

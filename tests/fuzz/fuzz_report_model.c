@@ -82,9 +82,10 @@ static void gm_fz_ev_next(struct gm_fz *c, struct gm_rep_ev *e, uint64_t *ts)
 	e->v[GM_F_PROT] = misc & 7, e->v[GM_F_FLAGS] = misc & 8 ? 0x22 : 0x32, e->v[GM_F_FD] = misc & 16 ? 3 : -1;
 	e->v[GM_F_ARG] = misc >> 5 & 7 ? 8 : 4, e->v[GM_F_ORIGIN] = misc >> 7, e->v[GM_F_ERR] = misc >> 6 & 1;
 	e->v[GM_F_ID] = gm_fz_u8(c) & 15;
-	e->present = ~0ULL;
-	if (misc & 4)
-		e->present &= ~(1ULL << GM_F_NMEMB | 1ULL << GM_F_PPID | 1ULL << GM_F_IS_PIC | 1ULL << GM_F_START_NS);
+	memset(e->has, 1, sizeof e->has);
+	if (misc & 4) /* an older tracer's event: some fields absent */
+		e->has[GM_F_NMEMB] = e->has[GM_F_PPID] = e->has[GM_F_IS_PIC] = e->has[GM_F_START_NS] =
+			e->has[GM_F_CG_LIMIT] = 0;
 	/* any fields set to edge values */
 	for (unsigned n = gm_fz_u8(c) & 7; n; n--) {
 		uint8_t f = gm_fz_u8(c) % GM_F_COUNT;

@@ -57,7 +57,7 @@ static void do_realloc(uint64_t in, uint64_t out, uint64_t size, const uint64_t 
 {
 	struct gm_rep_ev e = ev(GM_EV_REALLOC, st, d);
 	e.v[GM_F_IN_PTR] = (int64_t)in, e.v[GM_F_PTR] = (int64_t)out, e.v[GM_F_SIZE] = (int64_t)size;
-	e.v[GM_F_NMEMB] = 1, e.present = 1ULL << GM_F_NMEMB;
+	e.v[GM_F_NMEMB] = 1, e.has[GM_F_NMEMB] = 1;
 	gm_rep_model_event(&M, &e);
 }
 
@@ -611,7 +611,7 @@ static void test_truncated_stacks(void **state)
 	assert_true(cfun != 0);
 	struct gm_rep_ev e = ev(GM_EV_SD_BIN_INFO, NULL, 0);
 	e.v[GM_F_BADDR] = (int64_t)lo, e.v[GM_F_MEMSZ] = (int64_t)(hi - lo), e.v[GM_F_IS_PIC] = 0;
-	e.present = 1ULL << GM_F_IS_PIC, e.s[GM_S_PATH] = exe;
+	e.has[GM_F_IS_PIC] = 1, e.s[GM_S_PATH] = exe;
 	gm_rep_model_event(&M, &e);
 	uint64_t acg = go_ret(&t, "runtime.asmcgocall");
 	const uint64_t truncated[] = { cfun, acg };
@@ -630,7 +630,7 @@ static void test_truncated_stacks(void **state)
 	pi.s[GM_S_EXE] = exe, pi.s[GM_S_GO_VERSION] = "go1.25.12";
 	pi.s[GM_S_STACK_LAYOUT] = "table go1.25 (decoding: test)";
 	pi.s[GM_S_HOP_REASON] = "m.curg is empty or not a goroutine";
-	pi.v[GM_F_HOP_FAILURES] = 7, pi.present = 1ULL << GM_F_HOP_FAILURES;
+	pi.v[GM_F_HOP_FAILURES] = 7, pi.has[GM_F_HOP_FAILURES] = 1;
 	gm_rep_model_event(&M, &pi);
 	do_sample(100 << 20, 1 << 20, 0);
 	gm_rep_analyze(&M);
@@ -685,7 +685,7 @@ static void do_proc_info(uint32_t batch)
 	struct gm_rep_ev e = ev(GM_EV_PROC_INFO, NULL, 0);
 	e.cycles_ok = 1, e.cycles_off = 0;
 	e.s[GM_S_EXE] = "/x";
-	e.v[GM_F_BATCH] = batch, e.v[GM_F_START_NS] = 500, e.present = 1ULL << GM_F_START_NS;
+	e.v[GM_F_BATCH] = batch, e.v[GM_F_START_NS] = 500, e.has[GM_F_START_NS] = 1;
 	gm_rep_model_event(&M, &e);
 }
 

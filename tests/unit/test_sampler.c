@@ -95,6 +95,44 @@ static void test_cgroup_v2(void **state)
 	assert_int_equal(gm_sampler_cgroup_file("", 0, out, sizeof out), -1);
 }
 
+/* The cgroup's limit, memory.stat and cgroup.procs, v2 and v1 keys (texts as the kernel writes them). */
+static void test_cgroup_parse(void **state)
+{
+	(void)state;
+	struct gm_sampler_cgmem c;
+	const char *v2stat = "anon 1048576\nfile 2097152\nkernel 65536\nkernel_stack 16384\nsock 4096\n"
+			     "shmem 0\nfile_mapped 8192\n";
+	gm_sampler_cgroup_parse(1, "104857600\n", v2stat, "12\n34\n56\n", &c);
+	assert_int_equal(c.limit, 104857600);
+	assert_int_equal(c.anon, 1048576);
+	assert_int_equal(c.file, 2097152); /* not file_mapped */
+	assert_int_equal(c.kernel, 65536);
+	assert_int_equal(c.sock, 4096);
+	assert_int_equal(c.procs, 3);
+	/* "max": no limit; before 5.18 no "kernel" line: its parts */
+	gm_sampler_cgroup_parse(1, "max\n", "anon 10\nkernel_stack 1\nslab 2\npagetables 3\npercpu 4\n", NULL, &c);
+	assert_int_equal(c.limit, 0);
+	assert_int_equal(c.kernel, 10);
+	assert_int_equal(c.file, -1);
+	assert_int_equal(c.procs, -1);
+	/* v1: hierarchical totals first, the unlimited page-counter maximum is no limit */
+	gm_sampler_cgroup_parse(0, "9223372036854771712\n", "cache 5\nrss 6\ntotal_cache 50\ntotal_rss 60\n", "1\n", &c);
+	assert_int_equal(c.limit, 0);
+	assert_int_equal(c.anon, 60);
+	assert_int_equal(c.file, 50);
+	assert_int_equal(c.kernel, -1);
+	assert_int_equal(c.sock, -1);
+	assert_int_equal(c.procs, 1);
+	gm_sampler_cgroup_parse(0, "268435456\n", "cache 5\nrss 6\n", "", &c);
+	assert_int_equal(c.limit, 268435456);
+	assert_int_equal(c.anon, 6);
+	assert_int_equal(c.file, 5);
+	assert_int_equal(c.procs, 0);
+	gm_sampler_cgroup_parse(1, NULL, NULL, NULL, &c);
+	assert_int_equal(c.limit, -1);
+	assert_int_equal(c.anon, -1);
+}
+
 static void test_cgroup_hybrid(void **state)
 {
 	(void)state;
@@ -138,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_parse_mem),
 		cmocka_unit_test(test_cgroup_v2),
 		cmocka_unit_test(test_cgroup_hybrid),
+		cmocka_unit_test(test_cgroup_parse),
 		cmocka_unit_test(test_read_file),
 	};
 	return cmocka_run_group_tests(tests, gm_t_setup, NULL);

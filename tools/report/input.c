@@ -29,6 +29,7 @@ static const char *const gm_rep_field_names[GM_F_COUNT] = {
 	"is_pic", "sample_big", "tid", "id", "upto", "unflushed", "batch",
 	"kind", "go_read_ns", "stack_hop_failures", "go_heap_checked", "go_heap_check_failed",
 	"go_heap_check_addr", "start_ns", "how", "periodic",
+	"cgroup_limit", "cgroup_anon", "cgroup_file", "cgroup_kernel", "cgroup_sock", "cgroup_procs",
 };
 static const char *const gm_rep_str_names[GM_S_COUNT] = { "exe", "go_version", "path", "reason", "procname",
 							   "stack_layout", "stack_hop_reason" };
@@ -260,7 +261,7 @@ static int gm_rep_decode(struct gm_rep_reader *r, const bt_message *msg)
 				continue;
 			ev.v[i] = gm_rep_int(bt_field_structure_borrow_member_field_by_index_const(
 						     pl, (uint64_t)c->fidx[i]), c->fsigned[i]);
-			ev.present |= 1ULL << i;
+			ev.has[i] = 1;
 		}
 		for (int i = 0; i < GM_S_COUNT; i++)
 			if (c->sidx[i] >= 0)

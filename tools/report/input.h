@@ -55,6 +55,7 @@ enum gm_rep_field {
 	GM_F_IS_PIC, GM_F_SAMPLE_BIG, GM_F_TID, GM_F_ID, GM_F_UPTO, GM_F_UNFLUSHED, GM_F_BATCH,
 	GM_F_KIND, GM_F_GO_READ_NS, GM_F_HOP_FAILURES, GM_F_GO_HEAP_CHECKED, GM_F_GO_HEAP_CHECK_FAILED,
 	GM_F_GO_HEAP_CHECK_ADDR, GM_F_START_NS, GM_F_HOW, GM_F_PERIODIC,
+	GM_F_CG_LIMIT, GM_F_CG_ANON, GM_F_CG_FILE, GM_F_CG_KERNEL, GM_F_CG_SOCK, GM_F_CG_PROCS,
 	GM_F_COUNT
 };
 /* String fields. */
@@ -74,7 +75,7 @@ struct gm_rep_ev {
 	int64_t vpid;                     /* context vpid, -1 if absent */
 	int64_t vtid;                     /* context vtid, -1 if absent */
 	const char *procname;             /* context procname, "" if absent */
-	uint64_t present;                 /* bit (1 << GM_F_x): integer field x was in the event */
+	uint8_t has[GM_F_COUNT];          /* has[GM_F_x]: integer field x was in the event */
 	int64_t v[GM_F_COUNT];            /* integer fields (unsigned ones bit-cast) */
 	const char *s[GM_S_COUNT];        /* string fields */
 	const uint64_t *a[GM_A_COUNT];    /* array fields */

@@ -146,7 +146,29 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_json_bytes(o, "shmem", r->shmem, 1);
 	gm_json_bytes(o, "lazyfree", r->lazyfree, 1);
 	gm_json_bytes(o, "go_heap_lazyfree", r->go_heap_lazyfree, 0);
-	fputs(" },\n      \"checkpoint\": ", o);
+	fputs(" },\n      \"cgroup\": ", o);
+	if (r->cg_current >= 0) {
+		fputs("{ ", o);
+		gm_json_bytes(o, "current", r->cg_current, 1);
+		fputs("\"limit\": ", o);
+		if (r->cg_limit > 0)
+			fprintf(o, "%" PRId64 ", ", r->cg_limit);
+		else
+			fprintf(o, "%s, ", r->cg_limit == 0 ? "\"none\"" : "null");
+		gm_json_bytes(o, "anon", r->cg_anon, 1);
+		gm_json_bytes(o, "file", r->cg_file, 1);
+		gm_json_bytes(o, "kernel", r->cg_kernel, 1);
+		gm_json_bytes(o, "sock", r->cg_sock, 1);
+		gm_json_bytes(o, "peak", r->cg_peak, 1);
+		fprintf(o, "\"processes\": ");
+		if (r->cg_procs >= 0)
+			fprintf(o, "%" PRId64 " }", r->cg_procs);
+		else
+			fputs("null }", o);
+	} else {
+		fputs("null", o);
+	}
+	fputs(",\n      \"checkpoint\": ", o);
 	if (p->ncheckpoints) {
 		const int64_t *c = p->checkpoint.v;
 		int go = c[GM_F_GO_SOURCE] != 0 && c[GM_F_GO_INUSE] >= 0;

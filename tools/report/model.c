@@ -308,7 +308,7 @@ static void gm_rep_free(struct gm_rep_proc *p, uint64_t ptr)
 static void gm_rep_realloc(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 {
 	uint64_t in = (uint64_t)ev->v[GM_F_IN_PTR], out = (uint64_t)ev->v[GM_F_PTR];
-	uint64_t nmemb = (ev->present & (1ULL << GM_F_NMEMB)) ? (uint64_t)ev->v[GM_F_NMEMB] : 1;
+	uint64_t nmemb = ev->has[GM_F_NMEMB] ? (uint64_t)ev->v[GM_F_NMEMB] : 1;
 	uint64_t size = nmemb * (uint64_t)ev->v[GM_F_SIZE];
 	if (!in) {
 		gm_rep_alloc(m, p, ev, out, size);
@@ -485,6 +485,7 @@ static void gm_rep_sample(struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 {
 	struct gm_rep_sample s = { 1, ev->ts, ev->ts, (int)ev->v[GM_F_KIND], { 0 } };
 	memcpy(s.v, ev->v, sizeof s.v);
+	memcpy(s.has, ev->has, sizeof s.has);
 	if (ev->v[GM_F_GO_READ_NS] > 0 && ev->cycles_ok)
 		s.go_ts = (uint64_t)(ev->v[GM_F_GO_READ_NS] + ev->cycles_off);
 	if (s.kind == GM_SAMPLE_REQUESTED)
@@ -502,6 +503,10 @@ static void gm_rep_sample(struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 		p->rss_peak = s.v[GM_F_RSS];
 	if (s.v[GM_F_GO_INUSE] > p->go_inuse_peak)
 		p->go_inuse_peak = s.v[GM_F_GO_INUSE];
+	if (s.v[GM_F_CGROUP] > p->cg_peak) {
+		p->cg_peak = s.v[GM_F_CGROUP];
+		p->cg_peak_limit = ev->has[GM_F_CG_LIMIT] ? s.v[GM_F_CG_LIMIT] : -1;
+	}
 	/* a window: every stack fills up from nothing at first; growth counts from its third
 	 * sample on (the first is at the window's start, the first interval is the fill) */
 	int fill = p->window && (ev->ts < p->win_start || p->win_samples++ < 2);
@@ -671,7 +676,7 @@ static void gm_rep_op_apply(struct gm_rep_model *m, struct gm_rep_proc *p, const
 	ev.v[GM_F_IN_PTR] = (int64_t)op.in_ptr, ev.v[GM_F_NMEMB] = (int64_t)op.nmemb;
 	ev.v[GM_F_ERR] = op.err;
 	if (op.has_nmemb)
-		ev.present |= 1ULL << GM_F_NMEMB;
+		ev.has[GM_F_NMEMB] = 1;
 	if (op.stack < p->nstacks) {
 		const struct gm_rep_stack *st = &p->stacks[op.stack];
 		uint32_t d = st->depth < GM_REP_OP_MAX_DEPTH ? st->depth : GM_REP_OP_MAX_DEPTH;
@@ -746,7 +751,7 @@ static void gm_rep_op_push_ev(struct gm_rep_model *m, struct gm_rep_proc *p, con
 		.ts = ev->ts, .ptr = (uint64_t)v[GM_F_PTR], .size = (uint64_t)v[GM_F_SIZE],
 		.in_ptr = (uint64_t)v[GM_F_IN_PTR], .nmemb = (uint64_t)v[GM_F_NMEMB],
 		.err = (int32_t)v[GM_F_ERR], .kind = (uint8_t)ev->kind,
-		.has_nmemb = (ev->present >> GM_F_NMEMB) & 1,
+		.has_nmemb = ev->has[GM_F_NMEMB],
 		.stack = ev->kind == GM_EV_FREE ? UINT32_MAX : gm_rep_ev_stack(m, p, ev),
 	};
 	gm_rep_op_push(m, p, op);
@@ -1039,7 +1044,7 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 			p->stack_layout = gm_rep_dup(p->stack_layout, ev->s[GM_S_STACK_LAYOUT]);
 		if (ev->s[GM_S_HOP_REASON] && *ev->s[GM_S_HOP_REASON])
 			p->hop_reason = gm_rep_dup(p->hop_reason, ev->s[GM_S_HOP_REASON]);
-		if ((ev->present & (1ULL << GM_F_HOP_FAILURES)) && (uint64_t)v[GM_F_HOP_FAILURES] > p->hop_failures)
+		if (ev->has[GM_F_HOP_FAILURES] && (uint64_t)v[GM_F_HOP_FAILURES] > p->hop_failures)
 			p->hop_failures = (uint64_t)v[GM_F_HOP_FAILURES];
 		if ((uint64_t)v[GM_F_GO_HEAP_CHECKED] > p->go_heap_checked)
 			p->go_heap_checked = (uint64_t)v[GM_F_GO_HEAP_CHECKED];
@@ -1051,12 +1056,12 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 			gm_rep_set_batched(m, p);
 		/* a tracer that says when it started also writes gomemtrace:start at that time, the
 		 * first event of a process whose beginning the trace holds: without it, a window */
-		if ((ev->present & (1ULL << GM_F_START_NS)) && v[GM_F_START_NS] > 0 && ev->cycles_ok) {
+		if (ev->has[GM_F_START_NS] && v[GM_F_START_NS] > 0 && ev->cycles_ok) {
 			p->start_ns = gm_rep_cycles_ns(m, ev, (uint64_t)v[GM_F_START_NS]);
 			if (!p->started && !p->window && !m->whole_run)
 				p->window = 1, p->win_start = p->first_ts;
 		}
-		if (ev->present & (1ULL << GM_F_PPID)) {
+		if (ev->has[GM_F_PPID]) {
 			p->ppid = v[GM_F_PPID];
 			gm_rep_inherit_modules(m, p);
 		}
@@ -1080,7 +1085,7 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 	case GM_EV_LIB_LOAD:
 		if (ev->s[GM_S_PATH])
 			gm_modmap_add(p->mods, (uint64_t)v[GM_F_BADDR], (uint64_t)v[GM_F_MEMSZ], ev->s[GM_S_PATH],
-				      (ev->present & (1ULL << GM_F_IS_PIC)) ? v[GM_F_IS_PIC] != 0 : true);
+				      ev->has[GM_F_IS_PIC] ? v[GM_F_IS_PIC] != 0 : true);
 		break;
 	case GM_EV_SD_BUILD_ID:
 	case GM_EV_LIB_BUILD_ID: {
@@ -1460,6 +1465,16 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->go_inuse_first = p->first.valid && have_go ? p->first.v[GM_F_GO_INUSE] : -1;
 	r->go_inuse_peak = have_go ? p->go_inuse_peak : -1;
 	r->rss_peak = have ? p->rss_peak : -1;
+	int cg_new = have && p->last.has[GM_F_CG_LIMIT];
+	r->cg_current = have ? s[GM_F_CGROUP] : -1;
+	r->cg_limit = cg_new ? s[GM_F_CG_LIMIT] : -1;
+	r->cg_anon = cg_new ? s[GM_F_CG_ANON] : -1;
+	r->cg_file = cg_new ? s[GM_F_CG_FILE] : -1;
+	r->cg_kernel = cg_new ? s[GM_F_CG_KERNEL] : -1;
+	r->cg_sock = cg_new ? s[GM_F_CG_SOCK] : -1;
+	r->cg_procs = cg_new ? s[GM_F_CG_PROCS] : -1;
+	r->cg_peak = have && p->cg_peak > 0 ? p->cg_peak : -1;
+	r->cg_peak_limit = have ? p->cg_peak_limit : -1;
 	/* mappings */
 	r->c_mmap = 0;
 	for (uint32_t i = 0; i < p->nstacks; i++)
@@ -1606,6 +1621,16 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 			 "try malloc_trim(0), MALLOC_ARENA_MAX=2 or MALLOC_TRIM_THRESHOLD_",
 			 gm_rep_mib(r->c_allocator_retained), gm_rep_mib(r->c_heap_live));
 		gm_rep_add_finding(r, "c_allocator_retention", (uint64_t)r->c_allocator_retained, buf);
+	}
+	/* the OOM killer of a container decides on the cgroup's memory, not on RSS */
+	if (r->cg_peak > 0 && r->cg_peak_limit > 0 && r->cg_peak >= r->cg_peak_limit - r->cg_peak_limit / 10) {
+		snprintf(buf, sizeof buf, "the process's cgroup came within %.0f %% of its memory limit (%.1f of %.1f MiB; "
+			 "RSS %.1f MiB at the end%s): the OOM killer decides on the cgroup's memory, which also counts "
+			 "page cache and kernel memory charged to it",
+			 100.0 * (double)(r->cg_peak_limit - r->cg_peak) / (double)r->cg_peak_limit,
+			 gm_rep_mib(r->cg_peak), gm_rep_mib(r->cg_peak_limit), gm_rep_mib(r->rss),
+			 r->cg_procs > 1 ? "; the cgroup holds other processes too" : "");
+		gm_rep_add_finding(r, "cgroup_near_limit", (uint64_t)r->cg_peak, buf);
 	}
 	qsort(r->findings, (size_t)r->nfindings, sizeof r->findings[0], gm_rep_cmp_finding);
 }

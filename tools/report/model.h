@@ -122,6 +122,7 @@ struct gm_rep_sample {
 	uint64_t go_ts;         /* when its Go page states were read (ts if the trace does not say) */
 	int kind;               /* enum gm_sample_kind */
 	int64_t v[GM_F_COUNT];  /* its fields by slot (GM_F_RSS ... GM_F_GO_RESIDENT) */
+	uint8_t has[GM_F_COUNT]; /* has[GM_F_x]: field x was in the event (older traces lack some) */
 };
 
 /* Stack classification. */
@@ -158,6 +159,11 @@ struct gm_rep_result {
 	uint64_t retained_released_bytes;      /* bytes those figures cover */
 	int64_t go_inuse_first, go_inuse_peak; /* go_inuse at the first sample, its maximum */
 	int64_t rss_peak;                      /* highest rss sampled */
+	/* the process's cgroup at the end (-1 unknown; traces before these fields have only
+	 * cg_current): memory.current / usage_in_bytes, its limit (0: none), memory.stat's parts,
+	 * the processes in it */
+	int64_t cg_current, cg_limit, cg_anon, cg_file, cg_kernel, cg_sock, cg_procs;
+	int64_t cg_peak, cg_peak_limit;        /* highest cg_current sampled, and the limit then */
 	struct gm_rep_finding findings[8];     /* sorted by bytes, largest first */
 	int nfindings;
 	uint32_t *suspects;                    /* stack indexes, by live bytes */
@@ -215,6 +221,7 @@ struct gm_rep_proc {
 	uint64_t exit_ts;                      /* go_exit event (0: none) */
 	int64_t last_malloc_free;              /* malloc_free of the last sample that had it (-1) */
 	int64_t rss_peak, go_inuse_peak;       /* maxima over samples */
+	int64_t cg_peak, cg_peak_limit;        /* highest cgroup use sampled, and its limit then */
 	uint64_t nsamples;                     /* samples seen */
 	struct gm_modmap *mods;                /* module map (lttng-ust statedump / lib events) */
 	/* batched traces */

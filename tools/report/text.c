@@ -121,6 +121,15 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		fputs(" (no sample in the trace: sampled figures unknown)", o);
 	fputs("\n", o);
 	gm_txt_row(o, "RSS", r->rss, 0, "");
+	if (r->cg_current >= 0) { /* what a container's OOM killer looks at */
+		char cgnote[96] = "", l[32];
+		if (r->cg_limit > 0)
+			snprintf(cgnote, sizeof cgnote, "of its limit %s (%.0f %%)", gm_txt_size(l, sizeof l, r->cg_limit, 0),
+				 100.0 * (double)r->cg_current / (double)r->cg_limit);
+		else if (r->cg_limit == 0)
+			snprintf(cgnote, sizeof cgnote, "limit: none");
+		gm_txt_row(o, "cgroup memory (the OOM killer's figure)", r->cg_current, 0, cgnote);
+	}
 	if (p->window) {
 		gm_txt_row(o, "C heap, live, allocated in the window", r->c_heap_live, ap, "");
 		gm_txt_row(o, "C heap in use, all blocks (glibc)", r->c_heap_in_use, 0, "");
@@ -141,6 +150,15 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	if (r->rss_peak > 0)
 		fprintf(o, "  (peak RSS %s; Go heap in use: first %s, peak %s)\n", gm_txt_size(b, sizeof b, r->rss_peak, 0),
 			gm_txt_size(b2, sizeof b2, r->go_inuse_first, 0), gm_txt_size(note, sizeof note, r->go_inuse_peak, 0));
+	if (r->cg_current >= 0 && (r->cg_anon >= 0 || r->cg_file >= 0)) {
+		char a[32], f[32], k[32], sk[32];
+		fprintf(o, "  (cgroup: anonymous %s, page cache %s, kernel %s, sockets %s", gm_txt_size(a, sizeof a, r->cg_anon, 0),
+			gm_txt_size(f, sizeof f, r->cg_file, 0), gm_txt_size(k, sizeof k, r->cg_kernel, 0),
+			gm_txt_size(sk, sizeof sk, r->cg_sock, 0));
+		if (r->cg_procs > 1)
+			fprintf(o, "; it holds %" PRId64 " processes, not this one alone", r->cg_procs);
+		fputs(")\n", o);
+	}
 	fprintf(o, "  (live C blocks: %" PRIu64 "; frees of %s: %" PRIu64 "; failed allocations: %" PRIu64 ")\n",
 		p->nblocks, p->window ? "blocks from before the window" : "unknown pointers", p->unknown_frees,
 		p->failed_allocs);
