@@ -115,9 +115,9 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 			p->resynced ? "true" : "false", p->unknown_frees, p->before_window, p->after_window,
 			m->snapshot ? "true" : "false");
 		if (m->snapshot)
-			fprintf(o, "%.6f }", gm_json_secs(m, m->complete_from));
+			fprintf(o, "%.6f, \"streams_cut\": %" PRIu64 " }", gm_json_secs(m, m->complete_from), m->cut_streams);
 		else
-			fputs("null }", o);
+			fputs("null, \"streams_cut\": null }", o);
 	} else {
 		fputs("null", o);
 	}

@@ -278,6 +278,7 @@ struct gm_rep_model {
 						  that begins no earlier than complete_from */
 	uint64_t complete_from;                /* a snapshot: the latest first event over its streams
 						  (scan.c); before it, some CPU's records are gone */
+	uint64_t cut_streams;                  /* a snapshot: streams whose older packets are gone */
 	char *left_out;                        /* "123 (name), 456 (name)": processes not reported, or NULL */
 	struct gm_rep_sid *sids; uint64_t capsids, nsids; /* stack ids (open addressing) */
 	uint64_t *sid_frames; uint64_t nsid_frames, capsid_frames; /* their frames */

@@ -346,6 +346,7 @@ static int gm_report_one(const char *dir, const struct gm_rep_opts *o, int fmt_j
 		static struct gm_scan scan;
 		st = gm_scan_dir(dir, &scan, err, sizeof err);
 		m.complete_from = scan.complete_from;
+		m.cut_streams = scan.lost_streams;
 	}
 	if (st == GM_IN_OK)
 		st = gm_rep_input_read_dir(dir, &ops, &m, err, sizeof err);
