@@ -82,6 +82,7 @@ struct gm_rep_reader {
 	uint64_t *abuf[GM_A_COUNT];         /* array decode buffers */
 	uint32_t acap[GM_A_COUNT];          /* their capacities */
 	int stopped;                        /* the callback asked to stop */
+	uint64_t nevents;                   /* events of the kinds the report uses, handed to ops->event */
 	const bt_stream **streams;          /* streams that had an event (ops->stream_first) */
 	size_t nstreams, capstreams;        /* their number and capacity */
 };
@@ -292,6 +293,7 @@ static int gm_rep_decode(struct gm_rep_reader *r, const bt_message *msg)
 			ev.alen[i] = (uint32_t)n;
 		}
 	}
+	r->nevents++;
 	if (r->ops->event(r->ctx, &ev))
 		r->stopped = 1;
 	return 0;
@@ -577,7 +579,7 @@ enum gm_rep_input_status gm_rep_input_read_live(const char *url, const struct gm
 		goto out;
 	}
 	ret = gm_rep_run_graph(&r, &g, err, errlen);
-	if (ret != GM_IN_OK && r.nstreams == 0 && g) { /* nothing came: no relayd, or no such session */
+	if (ret != GM_IN_OK && r.nevents == 0 && g) { /* nothing came: no relayd, or no such session */
 		snprintf(err, errlen, "%s: no relayd answers there, or it has no such live session (gomemtrace "
 			 "record/attach --relayd make one; `lttng list` on the traced host names it; the live port is "
 			 "the relayd's -L, 5344 by default)", url);
