@@ -5,6 +5,7 @@
 # pprof/folded through pprof.c/folded.c.
 noinst_LTLIBRARIES += tools/report/libgmreport.la
 tools_report_libgmreport_la_SOURCES = tools/report/report.c tools/report/report.h \
+	tools/report/load.c tools/report/load.h \
 	tools/report/input.c tools/report/input.h tools/report/scan.c tools/report/scan.h \
 	tools/report/model.c tools/report/model.h \
 	tools/report/output.h tools/report/text.c tools/report/json.c tools/report/profile.c \

@@ -1,6 +1,5 @@
 /* report.c: `gomemtrace report [options] TRACE_DIR`: option parsing and the pipeline
  * input (babeltrace2) -> model -> analysis -> writer (text, json, pprof, folded). */
-#include <dirent.h>
 #include <errno.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -11,7 +10,7 @@
 #include <string.h>
 
 #include "tools/report/input.h"
-#include "tools/report/scan.h"
+#include "tools/report/load.h"
 #include "tools/report/model.h"
 #include "tools/report/output.h"
 #include "tools/report/report.h"
@@ -34,60 +33,6 @@ static void gm_report_usage(FILE *o)
 	      "                                     attach --relayd make one); the text report every\n"
 	      "                                     SECONDS (default 5) and at the session's end\n",
 	      o);
-}
-
-/* Whether DIR holds a snapshot that `lttng snapshot record` wrote (a `snapshot-N-DATE-K`
- * directory, LTTng's own name) and no gomemtrace-record.txt says otherwise. */
-static int gm_report_lttng_snapshot(const char *dir)
-{
-	const char *base = strrchr(dir, '/');
-	base = base && base[1] ? base + 1 : dir;
-	if (!strncmp(base, "snapshot-", 9))
-		return 1;
-	DIR *d = opendir(dir);
-	int found = 0;
-	struct dirent *de;
-	while (d && !found && (de = readdir(d)))
-		found = !strncmp(de->d_name, "snapshot-", 9);
-	if (d)
-		closedir(d);
-	return found;
-}
-
-/* From DIR/gomemtrace-record.txt (written by `gomemtrace record`, `attach` and `snapshot`): its
- * pid (else -1), whether record made it (mode=record, or a file from before mode=: record
- * started the session before the program, so the recorded processes' whole runs are in the
- * trace), and whether it is a flight recorder's snapshot (mode=snapshot; without the file, a
- * snapshot directory of LTTng's). */
-static int64_t gm_report_record_info(const char *dir, int *whole_run, int *snapshot)
-{
-	char path[4096], line[256];
-	snprintf(path, sizeof path, "%s/gomemtrace-record.txt", dir);
-	*whole_run = 0;
-	*snapshot = 0;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		*snapshot = gm_report_lttng_snapshot(dir);
-		return -1;
-	}
-	int64_t pid = -1;
-	int mode_seen = 0;
-	while (fgets(line, sizeof line, f)) {
-		if (!strncmp(line, "pid=", 4)) {
-			char *end;
-			long long v = strtoll(line + 4, &end, 10);
-			if (end != line + 4 && v > 0)
-				pid = v;
-		} else if (!strncmp(line, "mode=", 5)) {
-			mode_seen = 1;
-			*whole_run = !strcmp(line + 5, "record\n");
-			*snapshot = !strcmp(line + 5, "snapshot\n");
-		}
-	}
-	if (!mode_seen)
-		*whole_run = 1;
-	fclose(f);
-	return pid;
 }
 
 static int gm_report_num(const char *s, double *out)
@@ -335,40 +280,10 @@ int gm_report_main(int argc, char **argv)
 static int gm_report_one(const char *dir, const struct gm_rep_opts *o, int fmt_json, int fmt_pprof, int fmt_folded,
 			 const char *outpath, FILE *given)
 {
-	struct gm_rep_opts opts = *o;
 	struct gm_rep_model m;
-	gm_rep_model_init(&m, &opts);
-	m.record_pid = gm_report_record_info(dir, &m.whole_run, &m.snapshot);
-	struct gm_rep_input_ops ops = { gm_rep_model_event, gm_rep_model_discarded, NULL };
-	char err[1024] = "";
-	enum gm_rep_input_status st = GM_IN_OK;
-	if (m.snapshot) { /* where every stream is complete, before the model sees an event */
-		static struct gm_scan scan;
-		st = gm_scan_dir(dir, &scan, err, sizeof err);
-		m.complete_from = scan.complete_from;
-		m.cut_streams = scan.lost_streams;
-	}
-	if (st == GM_IN_OK)
-		st = gm_rep_input_read_dir(dir, &ops, &m, err, sizeof err);
+	if (gm_rep_load(dir, o, &m, "gomemtrace report") != 0)
+		return 1;
 	int rc = 0;
-	if (st == GM_IN_PARTIAL) {
-		m.partial = 1;
-		fprintf(stderr, "gomemtrace report: warning: %s\n", err);
-		gm_rep_model_warn(&m, "the trace could not be read to its end (truncated or corrupt)");
-	} else if (st != GM_IN_OK) {
-		fprintf(stderr, "gomemtrace report: %s\n", err);
-		gm_rep_model_free(&m);
-		return 1;
-	}
-	if (!m.gm_events) {
-		if (opts.pid >= 0)
-			fprintf(stderr, "gomemtrace report: %s: no gomemtrace events of pid %lld\n", dir, (long long)opts.pid);
-		else
-			fprintf(stderr, "gomemtrace report: %s: no gomemtrace events in this trace "
-					"(was the program run under `gomemtrace record`?)\n", dir);
-		gm_rep_model_free(&m);
-		return 1;
-	}
 	gm_rep_analyze(&m);
 	if (fmt_pprof) {
 		if (gm_rep_write_pprof(&m, outpath) != 0) {
