@@ -44,7 +44,9 @@ enum gm_sample_kind {
 	GM_SAMPLE_PERIODIC = 0,  /* the sampler thread, every GOMEMTRACE_SAMPLE_MS */
 	GM_SAMPLE_EXIT = 1,      /* at exit (exit(), _exit(), the Go runtime's exit_group) */
 	GM_SAMPLE_REQUESTED = 2, /* the program called gomemtrace_sample_now() */
-	GM_SAMPLE_KINDS = 3,     /* number of kinds */
+	GM_SAMPLE_BASELINE = 3,  /* the sampler thread's first, as it starts (before the program's main) */
+	GM_SAMPLE_MOVED = 4,     /* memory moved fast since the last sample (docs/events.md, "Samples") */
+	GM_SAMPLE_KINDS = 5,     /* number of kinds */
 };
 
 /* ---- gomemtrace:alloc_batch records (docs/events.md, "Batches") ------------------ */

@@ -17,7 +17,7 @@ for v in $GM_GO_VERSIONS; do
 	t="$GM_SCRATCH/t-$v"
 	gm_trace "$t" -- "$bin" 1200ms >"$GM_SCRATCH/out" || gm_fail "Go $v: exit $?"
 	gm_report --format json -o "$GM_SCRATCH/r.json" "$t" || gm_fail "Go $v: report failed"
-	jq -e '.schema == "gomemtrace.report/1"' "$GM_SCRATCH/r.json" >/dev/null || gm_fail "Go $v: bad schema"
+	jq -e '.schema == "gomemtrace.report/2"' "$GM_SCRATCH/r.json" >/dev/null || gm_fail "Go $v: bad schema"
 	gm_proc_json "$GM_SCRATCH/r.json" "$bin" >"$GM_SCRATCH/p.json" || gm_fail "Go $v: process not in the report"
 	# the leak: one suspect under main.leakC, exact bytes, 40 live blocks
 	got=$(jq '[.leak_suspects[] | select(any(.frames[]; .function == "main.leakC"))] | .[0].bytes // 0' "$GM_SCRATCH/p.json")

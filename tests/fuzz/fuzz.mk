@@ -8,7 +8,7 @@
 GM_FUZZ_TARGETS = elf_image gopclntab gobuildinfo gosyms symbolize report_model
 GM_FUZZ_COMMON = common/elf_image.c common/gopclntab.c common/gopclntab_inline.c common/gobuildinfo.c
 GM_FUZZ_SYM = tools/report/modmap.c tools/report/symbolize.c
-GM_FUZZ_MODEL = tools/report/model.c tools/report/order.c tools/report/analyze.c tools/report/text.c tools/report/json.c tools/report/profile.c \
+GM_FUZZ_MODEL = tools/report/model.c tools/report/order.c tools/report/analyze.c tools/report/timeline.c tools/report/text.c tools/report/json.c tools/report/profile.c \
 	tools/report/pprof.c tools/report/folded.c $(GM_FUZZ_SYM)
 GM_FUZZ_REPLAYS = tests/fuzz/replay-elf_image tests/fuzz/replay-gopclntab tests/fuzz/replay-gobuildinfo \
 	tests/fuzz/replay-gosyms tests/fuzz/replay-symbolize tests/fuzz/replay-report_model

@@ -845,6 +845,66 @@ static void test_snapshot_no_resync(void **state)
 	assert_true(warned("holds no resync"));
 }
 
+/* ---- the timeline ---- */
+/* 1000 samples, each after a 10-byte block: at most GM_TL_MAX + 1 points, every committed one a
+ * multiple of the stride, the newest always kept, the C part and the stack's row right. */
+static void test_timeline_decimates(void **state)
+{
+	(void)state;
+	for (uint64_t i = 0; i < 1000; i++) {
+		do_malloc(0x10000 + i * 16, 10, S1, 2);
+		do_sample(1 << 20, 0, 0);
+	}
+	gm_rep_analyze(&M);
+	struct gm_rep_proc *p = M.procs;
+	const struct gm_rep_timeline *t = p->tl;
+	assert_non_null(t);
+	uint32_t n = gm_rep_tl_points(t);
+	assert_true(n <= GM_TL_MAX + 1);
+	assert_true(n > GM_TL_MAX / 2);
+	assert_int_equal(t->seen, 1000);
+	assert_int_equal(t->stride, 4);
+	for (uint32_t i = 0; i < t->n; i++) {
+		assert_int_equal(t->pt[i].seq % t->stride, 0);
+		assert_true(i == 0 || t->pt[i].ts > t->pt[i - 1].ts);
+		assert_int_equal((uint64_t)t->pt[i].c_live, (t->pt[i].seq + 1) * 10);
+	}
+	assert_int_equal(t->pt[n - 1].seq, 999); /* the newest */
+	assert_int_equal((uint64_t)t->pt[n - 1].c_live, 10000);
+	uint32_t s1 = p->blocks[0].ptr ? p->blocks[0].stack : 0;
+	for (uint64_t i = 0; i < p->capblocks; i++)
+		if (p->blocks[i].ptr)
+			s1 = p->blocks[i].stack;
+	const struct gm_rep_tl_row *row = gm_rep_tl_row_of(p, s1);
+	assert_non_null(row);
+	assert_int_equal((uint64_t)row->cell[n - 1].live, 10000);
+	assert_int_equal((uint64_t)row->cell[0].live, 10);
+}
+
+/* A batched process: a point's C part is what the records stamped before it made, though they
+ * are applied at a later flush. */
+static void test_timeline_batched(void **state)
+{
+	(void)state;
+	do_stack_id(0x11, S1, 2);
+	uint64_t base = T;
+	const uint64_t rec[] = { REC(base + 500, 0x7000, 100, GM_BATCH_MALLOC, 0x11),
+				 REC(base + 2500, 0x8000, 200, GM_BATCH_MALLOC, 0x11) };
+	do_batch(rec, 8);   /* at base + 1000 */
+	do_sample(1 << 20, 0, 0); /* at base + 2000: neither record applied yet */
+	struct gm_rep_proc *p = M.procs;
+	assert_int_equal(p->live_bytes, 0);
+	do_flush(base + 3000, 0, 0);
+	assert_int_equal(p->live_bytes, 300);
+	do_sample(1 << 20, 0, 0);
+	do_flush(0, 1, 0);
+	gm_rep_analyze(&M);
+	const struct gm_rep_timeline *t = p->tl;
+	assert_int_equal(gm_rep_tl_points(t), 2);
+	assert_int_equal((uint64_t)t->pt[0].c_live, 100);
+	assert_int_equal((uint64_t)t->pt[1].c_live, 300);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -871,6 +931,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_batched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_per_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_no_resync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeline_decimates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeline_batched, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

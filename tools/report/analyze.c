@@ -113,7 +113,7 @@ static int gm_rep_runtime_only(struct gm_rep_model *m, struct gm_rep_proc *p, st
 	return go;
 }
 
-static int gm_rep_classify(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_stack *st, int origin)
+int gm_rep_classify(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_stack *st, int origin)
 {
 	static const char *const heap[] = { "runtime.(*mheap).sysAlloc", "runtime.(*mheap).grow", NULL };
 	static const char *const rt[] = { "runtime.mmap", "runtime.munmap", "runtime.sysMmap", "runtime.sysMunmap",
@@ -155,7 +155,7 @@ static int gm_rep_is_arena_hint(uint64_t a)
 	return a < 0x800000000000ULL && ((a >> 32) & 0xff) >= 0xc0 && ((a >> 32) & 0xff) < 0xc4;
 }
 
-static enum gm_rep_trigger gm_rep_trigger(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_stack *st)
+enum gm_rep_trigger gm_rep_trigger(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_stack *st)
 {
 	static const char *const bg[] = { "runtime.bgscavenge", NULL };
 	static const char *const fos[] = { "runtime/debug.freeOSMemory", "runtime.(*mheap).scavengeAll", NULL };
@@ -171,17 +171,18 @@ static enum gm_rep_trigger gm_rep_trigger(struct gm_rep_model *m, struct gm_rep_
 }
 
 /* ---- analysis ---- */
+int64_t gm_rep_other_anon(int64_t anon, int64_t c_live, int64_t c_retained, int64_t c_mmap, int64_t go_res)
+{
+	if (anon < 0)
+		return -1;
+	int64_t rest = anon - c_live - (c_retained > 0 ? c_retained : 0) - c_mmap - go_res;
+	return rest > 0 ? rest : 0;
+}
+
 /* How many allocations of `size` bytes one recorded allocation stands for: with Poisson
  * sampling by bytes (mean interval sample_bytes), one of s bytes is recorded with probability
  * 1 - exp(-s / sample_bytes); from sample_big on, always (docs/sampling.md). Applied at the analysis:
  * proc_info, which carries the parameters, may come after the first allocations. */
-static double gm_rep_weight(const struct gm_rep_proc *p, uint64_t size)
-{
-	if (!p->sample_bytes || (p->sample_big && size >= p->sample_big))
-		return 1.0;
-	double x = (double)(size ? size : 1) / (double)p->sample_bytes;
-	return 1.0 / -expm1(-x);
-}
 
 /* The est_* figures of every stack: live blocks weighted one by one by their size; totals of
  * allocations (whose sizes are not kept) weighted by their mean size, as pprof scales Go's
@@ -426,14 +427,12 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->retained_avg_s = p->retained_bytes ? (double)p->retained_byte_ns / 1e3 / (double)p->retained_bytes : 0;
 	r->retained_max_s = (double)p->retained_max_ns / 1e9;
 	/* residual anonymous memory: runtime metadata, stacks, the rest */
-	if (have && s[GM_F_ANON] >= 0) {
+	if (have) {
 		int64_t go_res = have_go ? (s[GM_F_GO_RESIDENT] >= 0 ? s[GM_F_GO_RESIDENT]
 								     : s[GM_F_GO_INUSE] + s[GM_F_GO_FREE]) : 0;
 		/* a window knows only the blocks allocated in it: glibc's count has the older ones too */
 		int64_t c_live = p->window && r->c_heap_in_use > r->c_heap_live ? r->c_heap_in_use : r->c_heap_live;
-		int64_t rest = s[GM_F_ANON] - c_live - (r->c_allocator_retained > 0 ? r->c_allocator_retained : 0) -
-			       r->c_mmap - go_res;
-		r->go_runtime_other = rest > 0 ? rest : 0;
+		r->go_runtime_other = gm_rep_other_anon(s[GM_F_ANON], c_live, r->c_allocator_retained, r->c_mmap, go_res);
 	} else {
 		r->go_runtime_other = -1;
 	}
@@ -627,6 +626,7 @@ void gm_rep_analyze(struct gm_rep_model *m)
 			continue;
 		gm_rep_exe_fallback(m, p);
 		gm_rep_analyze_proc(m, p);
+		gm_rep_tl_analyze(m, p);
 		/* symbolize the suspects shown now, so that their warnings are collected */
 		for (int i = 0; i < p->res.nsuspects && i < m->opts.top; i++) {
 			const struct gm_rep_stack *st = &p->stacks[p->res.suspects[i]];

@@ -1,6 +1,7 @@
-/* json.c: THE writer of the JSON report (schema "gomemtrace.report/1"); every field is
+/* json.c: THE writer of the JSON report (schema "gomemtrace.report/2"); every field is
  * documented in docs/report-json.md. Fields may be added; none changes meaning. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gomemtrace/schema.h"
@@ -41,6 +42,127 @@ static double gm_json_secs(const struct gm_rep_model *m, uint64_t ts)
 }
 
 /* ---- sections ---- */
+/* The timeline (docs/report-json.md, "timeline"): a series per figure, one value per point. */
+static void gm_json_series_head(FILE *o, const char *key, int first)
+{
+	fprintf(o, "%s\"%s\": [", first ? "" : ",\n        ", key);
+}
+
+/* A point's sample field f (null when unknown; the Go ones also when the Go states are not
+ * trusted). */
+static int64_t gm_json_tl_field(const struct gm_rep_proc *p, const struct gm_rep_tl_point *pt, int f)
+{
+	int go = f == GM_TL_GO_INUSE || f == GM_TL_GO_FREE || f == GM_TL_GO_RELEASED || f == GM_TL_GO_RESIDENT;
+	if (go && (pt->f[GM_TL_GO_SOURCE] <= 0 || p->go_heap_check_failed))
+		return -1;
+	return pt->f[f];
+}
+
+static void gm_json_timeline(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
+{
+	const struct gm_rep_timeline *t = p->tl;
+	uint32_t n = gm_rep_tl_points(t);
+	if (!n) {
+		fputs("null", o);
+		return;
+	}
+	const struct gm_rep_tl_point *pt = t->pt;
+	fprintf(o, "{ \"points\": %u, \"samples\": %" PRIu64 ", \"stride\": %" PRIu64
+		   ", \"stacks_untracked\": %s, \"chunks_untracked\": %s,\n        ",
+		n, t->seen, t->stride, t->rows_full ? "true" : "false", t->chunks_full ? "true" : "false");
+	gm_json_series_head(o, "t_s", 1);
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(o, "%s%.6f", i ? ", " : "", gm_json_secs(m, pt[i].ts));
+	fputs("]", o);
+	gm_json_series_head(o, "kind", 0);
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(o, "%s\"%s\"", i ? ", " : "", gm_rep_sample_kind_str(pt[i].kind));
+	fputs("]", o);
+	static const struct { const char *key; int f; } fields[] = {
+		{ "rss", GM_TL_RSS }, { "anonymous", GM_TL_ANON }, { "file", GM_TL_FILE }, { "shmem", GM_TL_SHMEM },
+		{ "lazyfree", GM_TL_LAZYFREE }, { "cgroup_current", GM_TL_CGROUP },
+		{ "c_allocator_retained", GM_TL_M_FREE }, { "c_heap_in_use", GM_TL_M_INUSE },
+		{ "go_heap_in_use", GM_TL_GO_INUSE }, { "go_heap_free_retained", GM_TL_GO_FREE },
+		{ "go_heap_released", GM_TL_GO_RELEASED }, { "go_heap_resident", GM_TL_GO_RESIDENT },
+	};
+	char num[32];
+	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+		gm_json_series_head(o, fields[k].key, 0);
+		for (uint32_t i = 0; i < n; i++) {
+			int64_t v = gm_json_tl_field(p, &pt[i], fields[k].f);
+			snprintf(num, sizeof num, "%" PRId64, v);
+			fprintf(o, "%s%s", i ? ", " : "", v < 0 ? "null" : num);
+		}
+		fputs("]", o);
+	}
+	gm_json_series_head(o, "c_heap_live", 0);
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(o, "%s%" PRIu64, i ? ", " : "", gm_rep_est(pt[i].c_live));
+	fputs("]", o);
+	gm_json_series_head(o, "c_mmap", 0);
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(o, "%s%" PRId64, i ? ", " : "", pt[i].c_mmap);
+	fputs("]", o);
+	gm_json_series_head(o, "go_runtime_other", 0);
+	for (uint32_t i = 0; i < n; i++) {
+		snprintf(num, sizeof num, "%" PRId64, pt[i].go_other);
+		fprintf(o, "%s%s", i ? ", " : "", pt[i].go_other < 0 ? "null" : num);
+	}
+	fputs("],\n        \"released\": { ", o);
+	for (int trig = 0; trig < GM_TRIG_COUNT; trig++) {
+		fprintf(o, "%s\"%s\": [", trig ? ", " : "", gm_rep_trigger_name(trig));
+		for (uint32_t i = 0; i < n; i++)
+			fprintf(o, "%s%" PRIu64, i ? ", " : "", pt[i].released[trig]);
+		fputs("]", o);
+	}
+	fputs(" },\n        \"stacks\": [", o);
+	const struct gm_rep_result *r = &p->res;
+	for (int s = 0; s < r->nsuspects && s < m->opts.top; s++) {
+		const struct gm_rep_stack *st = &p->stacks[r->suspects[s]];
+		const struct gm_rep_tl_row *row = gm_rep_tl_row_of(p, r->suspects[s]);
+		fprintf(o, "%s{ \"suspect\": %d, \"bytes\": ", s ? ",\n          " : "\n          ", s);
+		if (!row) {
+			fputs("null }", o);
+			continue;
+		}
+		fputs("[", o);
+		for (uint32_t i = 0; i < n; i++) /* the suspect's bytes: blocks, and mappings if it holds some */
+			fprintf(o, "%s%" PRIu64, i ? ", " : "",
+				gm_rep_est(row->cell[i].live) + (st->map_count ? row->cell[i].map : 0));
+		fputs("] }", o);
+	}
+	fprintf(o, " ],\n        \"go_chunks\": { \"page_bytes\": %u, \"chunk_pages\": %u, \"chunks\": [",
+		(unsigned)GM_GO_PAGE_SIZE, (unsigned)GM_GO_CHUNK_PAGES);
+	/* by base address */
+	uint32_t *order = t->nchunks ? malloc(t->nchunks * sizeof *order) : NULL;
+	uint32_t nc = order ? t->nchunks : 0;
+	for (uint32_t c = 0; c < nc; c++)
+		order[c] = c;
+	for (uint32_t a = 1; a < nc; a++) { /* insertion sort: chunks come mostly in order */
+		uint32_t v = order[a], b = a;
+		for (; b > 0 && t->chunks[order[b - 1]].base > t->chunks[v].base; b--)
+			order[b] = order[b - 1];
+		order[b] = v;
+	}
+	for (uint32_t c = 0; c < nc; c++) {
+		const struct gm_rep_tl_chunk *ch = &t->chunks[order[c]];
+		for (int half = 0; half < 2; half++) {
+			fprintf(o, half ? "], \"released\": [" : "%s{ \"base\": \"0x%" PRIx64 "\", \"inuse\": [",
+				c ? ",\n          " : "\n          ", ch->base);
+			for (uint32_t i = 0; i < n; i++) {
+				uint32_t cell = ch->cell[i];
+				if (cell == GM_TL_NO_CHUNK)
+					fprintf(o, "%snull", i ? ", " : "");
+				else
+					fprintf(o, "%s%u", i ? ", " : "", half ? cell & 0xffff : cell >> 16);
+			}
+		}
+		fputs("] }", o);
+	}
+	free(order);
+	fputs(" ] } }", o);
+}
+
 static void gm_json_suspect(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p, uint32_t idx)
 {
 	const struct gm_rep_stack *st = &p->stacks[idx];
@@ -209,15 +331,18 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		fprintf(o, "\"%s\": %" PRIu64 ", ", gm_rep_trigger_name(t), r->releases[t]);
 	fprintf(o, "\"madv_dontneed\": %" PRIu64 ", \"madv_free\": %" PRIu64
 		   ", \"retained_before_release_avg_s\": %.3f, \"retained_before_release_max_s\": %.3f"
-		   ", \"retained_measured_bytes\": %" PRIu64 " } }",
+		   ", \"retained_measured_bytes\": %" PRIu64 " }",
 		r->released_dontneed, r->released_free, r->retained_avg_s, r->retained_max_s,
 		r->retained_released_bytes);
+	fputs(",\n      \"timeline\": ", o);
+	gm_json_timeline(o, m, p);
+	fputs(" }", o);
 }
 
 /* ---- the document ---- */
 void gm_rep_write_json(FILE *o, struct gm_rep_model *m, const char *dir)
 {
-	fputs("{ \"schema\": \"gomemtrace.report/1\", \"trace\": ", o);
+	fputs("{ \"schema\": \"gomemtrace.report/2\", \"trace\": ", o);
 	gm_json_str(o, dir);
 	fprintf(o, ", \"duration_s\": %.6f, \"lost_events\": %" PRIu64 ", \"lost_packets\": %" PRIu64
 		   ", \"truncated\": %s, \"window\": { \"from_s\": %.3f, \"to_s\": ",

@@ -8,7 +8,7 @@ tools_report_libgmreport_la_SOURCES = tools/report/report.c tools/report/report.
 	tools/report/load.c tools/report/load.h \
 	tools/report/input.c tools/report/input.h tools/report/scan.c tools/report/scan.h \
 	tools/report/model.c tools/report/model.h tools/report/model_int.h tools/report/order.c \
-	tools/report/analyze.c \
+	tools/report/analyze.c tools/report/timeline.c tools/report/timeline.h \
 	tools/report/output.h tools/report/text.c tools/report/json.c tools/report/profile.c \
 	tools/report/modmap.c tools/report/modmap.h tools/report/symbolize.c tools/report/symbolize.h \
 	tools/report/pprof.c tools/report/pprof.h tools/report/folded.c tools/report/folded.h

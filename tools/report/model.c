@@ -68,6 +68,7 @@ static void gm_rep_proc_free(struct gm_rep_proc *p)
 	free(p->blocks), free(p->stacks), free(p->stack_index), free(p->frames);
 	free(p->maps), free(p->chunks), free(p->res.suspects), free(p->ops);
 	gm_modmap_free(p->mods);
+	gm_rep_tl_free(p->tl);
 	free(p);
 }
 
@@ -230,6 +231,10 @@ static int gm_rep_block_take(struct gm_rep_proc *p, uint64_t ptr, struct gm_rep_
 	if (b->in_window)
 		st->win_bytes -= b->size, st->win_count--;
 	p->live_bytes -= b->size;
+	if (p->sample_bytes) { /* the timeline's weighted figures */
+		double wb = gm_rep_weight(p, b->size) * (double)b->size;
+		st->tl_live -= wb, p->tl_live -= wb;
+	}
 	gm_rep_block_delete(p, b);
 	return 0;
 }
@@ -270,6 +275,10 @@ static void gm_rep_block_put(struct gm_rep_model *m, struct gm_rep_proc *p, uint
 	if (in_window)
 		st->win_bytes += size, st->win_count++;
 	p->live_bytes += size;
+	if (p->sample_bytes) {
+		double wb = gm_rep_weight(p, size) * (double)size;
+		st->tl_live += wb, p->tl_live += wb;
+	}
 }
 
 
@@ -341,6 +350,20 @@ static uint64_t gm_rep_map_lower(const struct gm_rep_proc *p, uint64_t a)
 	return lo;
 }
 
+/* Whether mapping mp counts in its stack's map_live: anonymous, readable or writable, made
+ * through libc (the timeline's direct C mappings, once the analysis knows the stack is C). */
+static int gm_rep_map_counts(const struct gm_rep_proc *p, const struct gm_rep_map *mp)
+{
+	return mp->fd < 0 && (mp->prot & 3) && mp->origin == GM_ORIGIN_LIBC && mp->stack < p->nstacks;
+}
+
+/* Add (sign 1) or take away (-1) bytes of mapping mp from its stack's map_live. */
+static void gm_rep_map_count(struct gm_rep_proc *p, const struct gm_rep_map *mp, uint64_t bytes, int sign)
+{
+	if (gm_rep_map_counts(p, mp))
+		p->stacks[mp->stack].map_live += sign > 0 ? bytes : (uint64_t)0 - bytes;
+}
+
 static void gm_rep_map_remove(struct gm_rep_model *m, struct gm_rep_proc *p, uint64_t a, uint64_t b)
 {
 	uint64_t i = gm_rep_map_lower(p, a);
@@ -352,17 +375,21 @@ static void gm_rep_map_remove(struct gm_rep_model *m, struct gm_rep_proc *p, uin
 			mp = &p->maps[i];
 			memmove(mp + 1, mp, (p->nmaps - i) * sizeof *mp);
 			p->nmaps++;
+			gm_rep_map_count(p, mp, b - a, -1);
 			mp[0].end = a;
 			mp[1].start = b;
 			return;
 		}
 		if (mp->start < a) {
+			gm_rep_map_count(p, mp, mp->end - a, -1);
 			mp->end = a;
 			i++;
 		} else if (mp->end > b) {
+			gm_rep_map_count(p, mp, b - mp->start, -1);
 			mp->start = b;
 			return;
 		} else {
+			gm_rep_map_count(p, mp, mp->end - mp->start, -1);
 			memmove(mp, mp + 1, (p->nmaps - i - 1) * sizeof *mp);
 			p->nmaps--;
 		}
@@ -380,6 +407,7 @@ static void gm_rep_map_add(struct gm_rep_model *m, struct gm_rep_proc *p, struct
 	memmove(&p->maps[i + 1], &p->maps[i], (p->nmaps - i) * sizeof nm);
 	p->maps[i] = nm;
 	p->nmaps++;
+	gm_rep_map_count(p, &nm, nm.end - nm.start, 1);
 }
 
 static uint64_t gm_rep_page_up(uint64_t len) { return (len + 4095) & ~4095ULL; }
@@ -477,7 +505,7 @@ static void gm_rep_chunks(struct gm_rep_model *m, struct gm_rep_proc *p, const s
 }
 
 /* ---- samples ---- */
-static void gm_rep_sample(struct gm_rep_proc *p, const struct gm_rep_ev *ev)
+static void gm_rep_sample(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 {
 	struct gm_rep_sample s = { 1, ev->ts, ev->ts, (int)ev->v[GM_F_KIND], { 0 } };
 	memcpy(s.v, ev->v, sizeof s.v);
@@ -518,6 +546,7 @@ static void gm_rep_sample(struct gm_rep_proc *p, const struct gm_rep_ev *ev)
 			st->shrink_ticks++;
 		st->prev_live = st->live_bytes;
 	}
+	gm_rep_tl_sample(m, p, &s);
 }
 
 static char *gm_rep_dup(char *old, const char *s)
@@ -795,7 +824,7 @@ int gm_rep_model_event(void *ctx, const struct gm_rep_ev *ev)
 		p->exited = 1, p->exit_status = (int32_t)v[GM_F_STATUS], p->exit_ts = ev->ts;
 		break;
 	case GM_EV_SAMPLE:
-		gm_rep_sample(p, ev);
+		gm_rep_sample(m, p, ev);
 		break;
 	case GM_EV_GO_CHUNKS:
 		gm_rep_chunks(m, p, ev);

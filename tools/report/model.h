@@ -25,6 +25,7 @@
 #include "tools/report/input.h"
 #include "tools/report/modmap.h"
 #include "tools/report/symbolize.h"
+#include "tools/report/timeline.h"
 
 /* ---- options ---- */
 struct gm_rep_opts {
@@ -65,6 +66,10 @@ struct gm_rep_stack {
 	uint64_t map_count;     /* ... their number (a mapping split by a partial munmap counts twice) */
 	uint64_t map_win_bytes; /* map_bytes of mappings made inside the window */
 	uint64_t map_win_count; /* their number */
+	uint64_t map_live;      /* live anonymous read/write mappings made here through libc (bytes; the timeline's) */
+	double tl_live;         /* live_bytes weighted block by block as they come and go (sampled traces;
+				   the timeline's: the final figures are weighted again by the analysis) */
+	uint32_t tl_row;        /* its row in the timeline + 1 (0: none) */
 	int8_t cls;             /* classification (enum gm_rep_stack_cls), -1 not yet */
 	int8_t truncated;       /* ends at the cgo boundary without reaching a goroutine's start
 				   (gm_rep_stack_truncated): 1, 0, -1 not yet known */
@@ -113,6 +118,7 @@ struct gm_rep_chunk {
 	uint64_t base;          /* chunk base (0 = empty slot) */
 	uint16_t inuse, released; /* pages at the last sample */
 	uint64_t free_since;    /* ts since which it has held free, unreleased pages (0: none) */
+	uint32_t tl_row;        /* its row in the timeline + 1 (0: none) */
 };
 
 /* The fields of one gomemtrace:sample. */
@@ -223,6 +229,8 @@ struct gm_rep_proc {
 	int64_t rss_peak, go_inuse_peak;       /* maxima over samples */
 	int64_t cg_peak, cg_peak_limit;        /* highest cgroup use sampled, and its limit then */
 	uint64_t nsamples;                     /* samples seen */
+	struct gm_rep_timeline *tl;            /* a point per sample (timeline.h), NULL before the first */
+	double tl_live;                        /* live_bytes weighted as blocks come and go (the timeline's) */
 	struct gm_modmap *mods;                /* module map (lttng-ust statedump / lib events) */
 	/* batched traces */
 	int batched;                           /* proc_info.batch > 1 or a batch seen: queue C-heap ops */

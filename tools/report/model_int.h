@@ -3,6 +3,8 @@
  * between samples). Not for the writers: they read model.h. */
 #ifndef GM_REPORT_MODEL_INT_H
 #define GM_REPORT_MODEL_INT_H
+#include <math.h>
+
 #include "tools/report/model.h"
 
 #define GM_MAP_FAILED 0xffffffffffffffffULL
@@ -28,6 +30,26 @@ void gm_rep_free(struct gm_rep_proc *p, uint64_t ptr);
 uint64_t gm_rep_cycles_ns(struct gm_rep_model *m, const struct gm_rep_ev *ev, uint64_t cycles);
 /* The slot of stack id `id` (its id 0 when not defined), or NULL. */
 struct gm_rep_sid *gm_rep_sid_slot(struct gm_rep_model *m, uint64_t id);
+
+/* The weight of a recorded allocation of `size` bytes (docs/sampling.md): 1 when every
+ * allocation is recorded. */
+static inline double gm_rep_weight(const struct gm_rep_proc *p, uint64_t size)
+{
+	if (!p->sample_bytes || (p->sample_big && size >= p->sample_big))
+		return 1.0;
+	double x = (double)(size ? size : 1) / (double)p->sample_bytes;
+	return 1.0 / -expm1(-x);
+}
+
+/* ---- analyze.c ---- */
+/* The classification of stack st (enum gm_rep_stack_cls; cached), made with origin. */
+int gm_rep_classify(struct gm_rep_model *m, struct gm_rep_proc *p, struct gm_rep_stack *st, int origin);
+/* The trigger of a madvise stack (enum gm_rep_trigger). */
+enum gm_rep_trigger gm_rep_trigger(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_stack *st);
+/* Anonymous memory not explained by the C heap (live, glibc's free, direct mappings) nor by
+ * the Go heap's resident pages: the Go runtime's metadata, stacks and the rest (0 floor; -1
+ * when anon is unknown). */
+int64_t gm_rep_other_anon(int64_t anon, int64_t c_live, int64_t c_retained, int64_t c_mmap, int64_t go_res);
 
 /* ---- order.c ---- */
 /* Whether a C-heap record stamped at ts lies before p's window (counted; then not applied). */

@@ -109,8 +109,12 @@ static void gm_rep_op_push(struct gm_rep_model *m, struct gm_rep_proc *p, struct
 /* Apply every queued op of p with ts <= upto, oldest first. */
 void gm_rep_ops_apply(struct gm_rep_model *m, struct gm_rep_proc *p, uint64_t upto)
 {
-	while (p->nops && p->ops[0].ts <= upto)
+	while (p->nops && p->ops[0].ts <= upto) {
+		if (p->tl && p->ops[0].ts) /* the timeline's points stamped before this op */
+			gm_rep_tl_catch_up(m, p, p->ops[0].ts - 1);
 		gm_rep_op_pop_apply(m, p);
+	}
+	gm_rep_tl_catch_up(m, p, upto);
 }
 
 /* A per-call malloc-family event of a batched process: queued (its stack interned now: the

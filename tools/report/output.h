@@ -9,7 +9,7 @@
 
 /* Write the text report of `m` (analyzed) for trace `dir`. */
 void gm_rep_write_text(FILE *out, struct gm_rep_model *m, const char *dir);
-/* Write the JSON report ("schema": "gomemtrace.report/1"). */
+/* Write the JSON report ("schema": "gomemtrace.report/2"). */
 void gm_rep_write_json(FILE *out, struct gm_rep_model *m, const char *dir);
 /* Write the C allocations by stack of the reported processes as a pprof profile (uncompressed
  * profile.proto; sample types alloc_objects, alloc_space, inuse_objects, inuse_space) to path,
@@ -18,7 +18,8 @@ int gm_rep_write_pprof(struct gm_rep_model *m, const char *path);
 int gm_rep_write_folded(FILE *out, struct gm_rep_model *m);
 /* Name of a release trigger as used in both outputs ("background", ...). */
 const char *gm_rep_trigger_name(int trigger);
-/* Name of the kind of a sample as used in both outputs ("periodic", "exit", "requested";
- * "none" for an invalid one). */
+/* Name of the kind of a sample as used in both outputs ("periodic", "exit", "requested",
+ * "baseline", "moved"; "none" for an invalid one), and of a kind by number. */
 const char *gm_rep_sample_kind_name(const struct gm_rep_sample *s);
+const char *gm_rep_sample_kind_str(int kind);
 #endif

@@ -15,12 +15,15 @@ const char *gm_rep_trigger_name(int t)
 	return t >= 0 && t < GM_TRIG_COUNT ? names[t] : "?";
 }
 
+const char *gm_rep_sample_kind_str(int kind)
+{
+	static const char *const names[GM_SAMPLE_KINDS] = { "periodic", "exit", "requested", "baseline", "moved" };
+	return kind >= 0 && kind < GM_SAMPLE_KINDS ? names[kind] : "?";
+}
+
 const char *gm_rep_sample_kind_name(const struct gm_rep_sample *s)
 {
-	static const char *const names[GM_SAMPLE_KINDS] = { "periodic", "exit", "requested" };
-	if (!s->valid)
-		return "none";
-	return s->kind >= 0 && s->kind < GM_SAMPLE_KINDS ? names[s->kind] : "?";
+	return s->valid ? gm_rep_sample_kind_str(s->kind) : "none";
 }
 
 /* ---- formatting ---- */
