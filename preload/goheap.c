@@ -182,7 +182,7 @@ struct gm_goheap_scratch {
 	unsigned char vec[GM_BATCH * (GM_GO_CHUNK_BYTES / GM_OS_PAGE)]; /* mincore() output */
 	uint16_t inuse[GM_BATCH], released[GM_BATCH], resident[GM_BATCH]; /* go_chunks arrays */
 };
-static struct gm_goheap_scratch gm_goheap_scratch[GM_SAMPLE_KINDS];
+static struct gm_goheap_scratch gm_goheap_scratch[GM_GOHEAP_CONTEXTS];
 
 /* Copy n bytes at our own address src into dst without ever faulting; 0 on success. */
 static int gm_goheap_read(pid_t pid, void *dst, uintptr_t src, size_t n)
@@ -308,7 +308,7 @@ static void gm_goheap_unknown(struct gm_goheap_totals *t, uint8_t source)
 
 void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_totals *t)
 {
-	struct gm_goheap_scratch *x = &gm_goheap_scratch[ctx >= 0 && ctx < GM_SAMPLE_KINDS ? ctx : 0];
+	struct gm_goheap_scratch *x = &gm_goheap_scratch[ctx >= 0 && ctx < GM_GOHEAP_CONTEXTS ? ctx : 0];
 	pid_t pid = (pid_t)syscall(SYS_getpid);
 	int emit = emit_chunks && GM_GOHEAP_EMIT_ENABLED();
 	memset(t, 0, sizeof *t);

@@ -30,6 +30,7 @@ struct gm_goheap_totals {
  * context is single-threaded.
  * Allocation-free, lock-free and async-signal-safe (syscalls: getpid, process_vm_readv,
  * mincore). */
+#define GM_GOHEAP_CONTEXTS 3 /* sampling contexts: 0 the sampler thread, 1 the exit, 2 a requested sample */
 void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_totals *totals);
 
 /* The self-check (goheap.c): called by the Go trap with a madvise(MADV_DONTNEED or MADV_FREE)

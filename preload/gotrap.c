@@ -332,8 +332,11 @@ static void gm_gotrap_handler(int sig, siginfo_t *si, void *ucv)
 	g[REG_RCX] = (greg_t)(s->addr + 2); /* as SYSCALL leaves them */
 	g[REG_R11] = g[REG_EFL];
 	g[REG_RIP] = (greg_t)(s->addr + 2);
-	if (s->kind == GM_SITE_MADVISE)
+	if (s->kind == GM_SITE_MADVISE) {
+		if (r == 0 && (g[REG_RDX] == MADV_DONTNEED || g[REG_RDX] == MADV_FREE))
+			gm_sampler_note_moved((uint64_t)g[REG_RSI], 0);
 		gm_gotrap_report_madvise(s->addr, g, r);
+	}
 	errno = saved_errno;
 }
 

@@ -17,6 +17,7 @@
 #include "preload/config.h"
 #include "preload/export.h"
 #include "preload/goheap.h"
+#include "preload/sampler.h"
 #include "preload/guard.h"
 #include "preload/stack.h"
 
@@ -73,8 +74,11 @@ GM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t 
 		r = (void *)k; /* syscall() already set errno and returned -1 == MAP_FAILED */
 	}
 	int err = r == MAP_FAILED ? errno : 0;
-	if (r != MAP_FAILED)
+	if (r != MAP_FAILED) {
 		gm_goheap_note_mmap((uintptr_t)addr, len, prot, flags, (uintptr_t)r);
+		if ((flags & MAP_ANONYMOUS) && (prot & (PROT_READ | PROT_WRITE)))
+			gm_sampler_note_moved(len, report); /* memory that may become resident */
+	}
 	if (report) {
 		struct gm_tp_mmap a = { (uintptr_t)addr, len, prot, flags, fd, off, (uintptr_t)r, err };
 		GM_MREPORT(trace_mmap, mmap, &a);
@@ -93,6 +97,8 @@ GM_EXPORT int munmap(void *addr, size_t len)
 	int (*real)(void *, size_t) = GM_MREAL(munmap);
 	int report = gm_guard_enter();
 	int r = real ? real(addr, len) : (int)syscall(SYS_munmap, addr, len);
+	if (r == 0)
+		gm_sampler_note_moved(len, report);
 	if (report)
 		GM_MREPORT(trace_mmap, munmap, (uintptr_t)addr, len, r, r ? errno : 0);
 	gm_guard_leave();
@@ -112,6 +118,8 @@ GM_EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...
 	int report = gm_guard_enter();
 	void *r = real ? real(old, old_len, new_len, flags, new_addr)
 		       : (void *)syscall(SYS_mremap, old, old_len, new_len, flags, new_addr);
+	if (r != MAP_FAILED)
+		gm_sampler_note_moved(new_len > old_len ? new_len - old_len : old_len - new_len, report);
 	if (report)
 		GM_MREPORT(trace_mmap, mremap, (uintptr_t)old, old_len, new_len, flags,
 			   (uintptr_t)new_addr, (uintptr_t)r, r == MAP_FAILED ? errno : 0);
@@ -124,6 +132,8 @@ GM_EXPORT int madvise(void *addr, size_t len, int advice)
 	int (*real)(void *, size_t, int) = GM_MREAL(madvise);
 	int report = gm_guard_enter();
 	int r = real ? real(addr, len, advice) : (int)syscall(SYS_madvise, addr, len, advice);
+	if (r == 0 && (advice == MADV_DONTNEED || advice == MADV_FREE))
+		gm_sampler_note_moved(len, report);
 	if (report)
 		GM_MREPORT(trace_madvise, madvise, (uintptr_t)addr, len, advice, r, r ? errno : 0);
 	gm_guard_leave();

@@ -11,6 +11,7 @@
  * signal and holds the nesting guard for life; with no session listening it only sleeps
  * (and lets the Go trap check its handler). */
 #include <errno.h>
+#include <linux/futex.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -240,7 +241,7 @@ static _Atomic uint64_t gm_sampler_seq;   /* next sample number (any sampling co
 static _Atomic int gm_sampler_finished;   /* 1 once the final sample started (any thread) */
 static uint32_t gm_sampler_page_size;     /* getpagesize(), set by gm_sampler_start */
 
-/* Text buffers of one sampling context, by enum gm_sample_kind (the thread; the exit sample,
+/* Text buffers of one sampling context (0 the thread; 1 the exit sample,
  * which may run in a signal handler on a small stack while the thread samples; a requested
  * sample, one at a time: gm_sampler_req_busy); owner: that context. */
 struct gm_sampler_scratch {
@@ -251,8 +252,101 @@ struct gm_sampler_scratch {
 	char cgstat[4096]; /* its memory.stat */
 	char cgprocs[4096]; /* its cgroup.procs */
 };
-static struct gm_sampler_scratch gm_sampler_scratch[GM_SAMPLE_KINDS];
-static _Atomic int gm_sampler_req_busy; /* 1 while a gomemtrace_sample_now() samples (any thread) */
+static struct gm_sampler_scratch gm_sampler_scratch[GM_GOHEAP_CONTEXTS];
+static _Atomic int gm_sampler_req_busy; /* 1 while context 2 samples: gomemtrace_sample_now() or a hook's
+					moved sample (any thread) */
+
+
+/* ---- samples when memory moves fast ------------------------------------------------------ */
+/* The hooks add what they see mapped, unmapped and released; once that sum has moved by
+ * GM_SAMPLER_MOVED_BYTES since the last sample, a `moved` sample is taken: at once by the
+ * thread whose call crossed the mark when the hook may (not in a signal handler: the Go trap
+ * wakes the sampler thread instead, through a futex), so that a program that grows fast is
+ * sampled while it grows, however fast the machine. Bounded: the first GM_SAMPLER_MOVED_BURST
+ * of the process's life by the bytes alone (one per 32 MiB moved); after them only the sampler
+ * thread takes them, at most one per GM_SAMPLER_MOVED_SLOW_MS, so that a long-running program
+ * never waits for one (reading smaps_rollup of a large process takes milliseconds; the Go
+ * runtime maps with its heap lock held). docs/events.md, "Samples". A sample taken in a hook
+ * has no glibc figures (mallinfo2 takes the arena locks, which the caller may hold). */
+#define GM_SAMPLER_MOVED_BYTES (32ULL << 20)
+#define GM_SAMPLER_MOVED_BURST 10u
+#define GM_SAMPLER_MOVED_SLOW_MS 250ULL
+static _Atomic uint64_t gm_sampler_moved_bytes; /* bytes mapped, unmapped or released so far (any thread) */
+static _Atomic uint64_t gm_sampler_moved_mark;  /* gm_sampler_moved_bytes at the last sample (written by
+						   whichever context samples) */
+static _Atomic uint64_t gm_sampler_moved_last;  /* CLOCK_MONOTONIC ns of the last moved sample (claimed by CAS) */
+static _Atomic uint32_t gm_sampler_moved_count; /* moved samples taken (any thread) */
+static _Atomic int gm_sampler_wake_word;        /* futex word: 1 = the thread is asked to sample */
+static _Atomic int gm_sampler_running;          /* the thread takes samples (set once it runs) */
+
+static uint64_t gm_sampler_ns(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000ULL + (uint64_t)t->tv_nsec;
+}
+
+static struct timespec gm_sampler_ts(uint64_t ns)
+{
+	return (struct timespec){ (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
+}
+
+/* The right to take a moved sample now (the rate bound); 1 if this caller has it. */
+static int gm_sampler_moved_claim(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	uint64_t now = gm_sampler_ns(&t), last = atomic_load(&gm_sampler_moved_last);
+	if (atomic_load(&gm_sampler_moved_count) >= GM_SAMPLER_MOVED_BURST && now - last < GM_SAMPLER_MOVED_SLOW_MS * 1000000ULL)
+		return 0;
+	if (!atomic_compare_exchange_strong(&gm_sampler_moved_last, &last, now))
+		return 0;
+	atomic_fetch_add(&gm_sampler_moved_count, 1);
+	return 1;
+}
+
+static void gm_sampler_take(int ctx, enum gm_sample_kind kind, int malloc_ok, int flush);
+
+void gm_sampler_note_moved(uint64_t bytes, int here)
+{
+	if (!bytes || !atomic_load_explicit(&gm_sampler_running, memory_order_relaxed) ||
+	    !lttng_ust_tracepoint_enabled(gomemtrace, sample))
+		return;
+	uint64_t v = atomic_fetch_add_explicit(&gm_sampler_moved_bytes, bytes, memory_order_relaxed) + bytes;
+	if (v - atomic_load_explicit(&gm_sampler_moved_mark, memory_order_relaxed) < GM_SAMPLER_MOVED_BYTES)
+		return;
+	int saved = errno;
+	if (here && atomic_load(&gm_sampler_moved_count) < GM_SAMPLER_MOVED_BURST && !atomic_load(&gm_sampler_finished) &&
+	    !atomic_exchange(&gm_sampler_req_busy, 1)) {
+		/* the requested samples' context (one at a time: gm_sampler_req_busy) */
+		if (gm_sampler_moved_claim()) {
+			gm_guard_depth++;
+			gm_sampler_take(2, GM_SAMPLE_MOVED, 0, 0);
+			gm_guard_depth--;
+		}
+		atomic_store(&gm_sampler_req_busy, 0);
+	} else if (atomic_exchange(&gm_sampler_wake_word, 1) == 0) {
+		syscall(SYS_futex, &gm_sampler_wake_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	}
+	errno = saved;
+}
+
+/* Sleep until `at` (CLOCK_MONOTONIC) or until gm_sampler_note_moved() wakes the thread; 1 if
+ * it did (the request is taken). Without futexes: a plain sleep. */
+static int gm_sampler_sleep(const struct timespec *at)
+{
+	while (!atomic_load(&gm_sampler_wake_word)) {
+		long r = syscall(SYS_futex, &gm_sampler_wake_word, FUTEX_WAIT_BITSET_PRIVATE, 0, at, NULL,
+				 FUTEX_BITSET_MATCH_ANY);
+		if (r == 0 || errno == EINTR || errno == EAGAIN)
+			continue;
+		if (errno != ETIMEDOUT)
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, at, NULL) == EINTR)
+				;
+		break;
+	}
+	return atomic_exchange(&gm_sampler_wake_word, 0);
+}
+
+
 
 /* Read the file `name` beside x->path's (the same cgroup directory) into buf; its text, or NULL. */
 static const char *gm_sampler_cgroup_sibling(struct gm_sampler_scratch *x, size_t dirlen, const char *name,
@@ -330,7 +424,7 @@ void gm_sampler_proc_info(void)
  * states come first: they are in memory (tens of microseconds, docs/go-heap.md), while the
  * /proc files take milliseconds in a large process, and the Go runtime's other threads go on
  * releasing pages meanwhile (at exit the Go trap holds them: gotrap.c). */
-static void gm_sampler_take(enum gm_sample_kind kind, int malloc_ok, int flush)
+static void gm_sampler_take(int ctx, enum gm_sample_kind kind, int malloc_ok, int flush)
 {
 	if (!lttng_ust_tracepoint_enabled(gomemtrace, sample)) {
 		if (flush)
@@ -340,9 +434,9 @@ static void gm_sampler_take(enum gm_sample_kind kind, int malloc_ok, int flush)
 	}
 	/* the process began to leave: the exit sample supersedes a periodic one (before it writes
 	 * any go_chunks; checked again below, the exit may begin while this one reads) */
-	if (kind == GM_SAMPLE_PERIODIC && atomic_load(&gm_sampler_finished))
+	if (ctx == 0 && atomic_load(&gm_sampler_finished))
 		return;
-	struct gm_sampler_scratch *x = &gm_sampler_scratch[kind];
+	struct gm_sampler_scratch *x = &gm_sampler_scratch[ctx];
 	struct gm_tp_sample s;
 	memset(&s, 0, sizeof s);
 	s.seq = atomic_fetch_add(&gm_sampler_seq, 1);
@@ -351,7 +445,9 @@ static void gm_sampler_take(enum gm_sample_kind kind, int malloc_ok, int flush)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	s.go_read_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	struct gm_goheap_totals t;
-	gm_goheap_sample(s.seq, gm_config.go_chunks, (int)kind, &t);
+	atomic_store_explicit(&gm_sampler_moved_mark, atomic_load_explicit(&gm_sampler_moved_bytes,
+				memory_order_relaxed), memory_order_relaxed);
+	gm_goheap_sample(s.seq, gm_config.go_chunks, ctx, &t);
 	s.go_source = t.source;
 	s.go_mapped = t.mapped, s.go_inuse = t.inuse, s.go_free = t.free;
 	s.go_released = t.released, s.go_resident = t.resident;
@@ -380,7 +476,7 @@ static void gm_sampler_take(enum gm_sample_kind kind, int malloc_ok, int flush)
 	}
 	/* the process began to leave while this thread sampled: the exit sample supersedes it
 	 * (the reader also keeps an exit sample over a periodic one written after it) */
-	if (kind == GM_SAMPLE_PERIODIC && atomic_load(&gm_sampler_finished))
+	if (ctx == 0 && atomic_load(&gm_sampler_finished))
 		return;
 	gm_sampler_proc_info();
 	lttng_ust_do_tracepoint(gomemtrace, sample, &s);
@@ -403,20 +499,32 @@ static void *gm_sampler_main(void *arg)
 	uint64_t since_sample = 0; /* ms since the last sample */
 	struct timespec next;
 	clock_gettime(CLOCK_MONOTONIC, &next);
+	atomic_store(&gm_sampler_running, every != 0);
+	uint64_t tick_ns = (uint64_t)tick * 1000000ULL, next_ns = gm_sampler_ns(&next) + tick_ns;
 	for (;;) {
-		uint64_t ns = (uint64_t)next.tv_nsec + (uint64_t)tick * 1000000ULL;
-		next.tv_sec += (time_t)(ns / 1000000000ULL);
-		next.tv_nsec = (long)(ns % 1000000000ULL);
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
-			;
+		struct timespec at_ts = gm_sampler_ts(next_ns);
+		int moved = gm_sampler_sleep(&at_ts);
 		if (atomic_load(&gm_sampler_finished))
 			return NULL;
+		struct timespec now_ts;
+		clock_gettime(CLOCK_MONOTONIC, &now_ts);
+		uint64_t now = gm_sampler_ns(&now_ts);
+		if (moved) { /* woken by the Go trap, or a hook that could not sample itself */
+			moved = 0;
+			if (every && gm_sampler_moved_claim()) {
+				gm_batch_flush_all(false); /* the reader sees the C heap up to it */
+				gm_sampler_take(0, GM_SAMPLE_MOVED, 1, 0);
+			}
+		}
+		if (now < next_ns)
+			continue; /* woken before the tick */
+		next_ns += tick_ns;
 		/* a new session first: its reader applies this flush's records knowing the window began */
 		int begun = gm_resync_check(tick);
 		gm_batch_flush_all(false); /* before the sample: the reader sees the C heap up to it */
 		since_sample += tick;
 		if (begun && every) { /* a new session: a sample now, the next one a period on */
-			gm_sampler_take(GM_SAMPLE_PERIODIC, 1, 0);
+			gm_sampler_take(0, GM_SAMPLE_PERIODIC, 1, 0);
 			since_sample = 0;
 			continue;
 		}
@@ -424,12 +532,11 @@ static void *gm_sampler_main(void *arg)
 			continue;
 		since_sample = 0;
 		gm_gotrap_check();
-		gm_sampler_take(GM_SAMPLE_PERIODIC, 1, 0);
+		gm_sampler_take(0, GM_SAMPLE_PERIODIC, 1, 0);
 		/* after a long stall (stopped process), do not fire a burst of catch-up samples */
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec > next.tv_sec + 1)
-			next = now;
+		clock_gettime(CLOCK_MONOTONIC, &now_ts);
+		if (gm_sampler_ns(&now_ts) > next_ns + 1000000000ULL)
+			next_ns = gm_sampler_ns(&now_ts);
 	}
 }
 
@@ -469,6 +576,23 @@ GM_EXPORT __attribute__((noreturn)) void _exit(int status)
 		syscall(SYS_exit_group, status);
 }
 GM_EXPORT __attribute__((noreturn, alias("_exit"))) void _Exit(int status);
+
+/* A baseline as the process starts, so that a short run has more than its exit sample: taken
+ * on the main thread by the last of the library's constructors (init.c's runs first, at
+ * priority 200; tp.c's register the events, and a session's enabling reaches them, before
+ * this one, which is linked after tp.c), before the program's own constructors and main. */
+__attribute__((constructor)) static void gm_sampler_baseline(void)
+{
+	if (!gm_config.sample_interval_ms || !lttng_ust_tracepoint_enabled(gomemtrace, sample) ||
+	    atomic_exchange(&gm_sampler_req_busy, 1))
+		return;
+	int saved = errno;
+	gm_guard_depth++;
+	gm_sampler_take(2, GM_SAMPLE_BASELINE, 1, 0);
+	gm_guard_depth--;
+	atomic_store(&gm_sampler_req_busy, 0);
+	errno = saved;
+}
 
 void gm_sampler_start(void)
 {
@@ -511,7 +635,7 @@ void gm_sampler_final(enum gm_sampler_exit how)
 	 * (a C exit() called from a signal handler) may have interrupted malloc: skip it. */
 	stack_t ss;
 	int in_handler = sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK);
-	gm_sampler_take(GM_SAMPLE_EXIT, how == GM_EXIT_GO || (how == GM_EXIT_C && !in_handler), 1);
+	gm_sampler_take(1, GM_SAMPLE_EXIT, how == GM_EXIT_GO || (how == GM_EXIT_C && !in_handler), 1);
 	gm_guard_depth--;
 	errno = saved;
 }
@@ -531,7 +655,7 @@ GM_EXPORT int gomemtrace_sample_now(void)
 	gm_guard_depth++;
 	gm_guard_thread_check();
 	if (!atomic_load(&gm_sampler_finished)) {
-		gm_sampler_take(GM_SAMPLE_REQUESTED, 1, 0);
+		gm_sampler_take(2, GM_SAMPLE_REQUESTED, 1, 0);
 		rc = 0;
 	}
 	gm_guard_depth--;

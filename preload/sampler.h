@@ -19,6 +19,12 @@ enum gm_sampler_exit {
  * known safe: at the Go exit, or a C exit() not on a signal alternate stack. After it, the
  * sampler thread emits nothing more. No sample if the interval is 0. */
 void gm_sampler_final(enum gm_sampler_exit how);
+/* The hooks saw `bytes` mapped, unmapped or released (mmap, munmap, mremap, madvise, the Go
+ * runtime's raw madvise): past a threshold since the last sample a `moved` sample is taken,
+ * in this thread if `here` (a hook at nesting depth 1, not a signal handler), else by the
+ * sampler thread, which this wakes. Rate-bounded; lock-free (async-signal-safe when !here);
+ * keeps errno; nothing when no session samples. */
+void gm_sampler_note_moved(uint64_t bytes, int here);
 /* Emit gomemtrace:proc_info now, if enabled (the sampler does at every tick; the first event
  * on each thread does too, so that a trace has it before the first allocation). */
 void gm_sampler_proc_info(void);

@@ -3,5 +3,6 @@
 # and report_sampled also run tests/data/robust/churn (built by tests/e2e/robust.mk).
 E2E_TESTS += tests/e2e/report_leak.sh tests/e2e/report_retain.sh tests/e2e/report_badinput.sh \
 	tests/e2e/report_profiles.sh tests/e2e/report_sampled.sh tests/e2e/report_unknown_go.sh \
-	tests/e2e/report_goheap_check.sh tests/e2e/report_cgroup.sh
-EXTRA_DIST += tests/e2e/report_lib.sh tests/data/report/cgoleak/main.go tests/data/report/retain/main.go
+	tests/e2e/report_goheap_check.sh tests/e2e/report_cgroup.sh tests/e2e/report_shortrun.sh
+EXTRA_DIST += tests/e2e/report_lib.sh tests/data/report/cgoleak/main.go tests/data/report/retain/main.go \
+	tests/data/report/shortgrow/main.go

@@ -364,6 +364,7 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->go_heap_in_use = have_go ? s[GM_F_GO_INUSE] : -1;
 	r->go_heap_free_retained = have_go ? s[GM_F_GO_FREE] : -1;
 	r->go_heap_released = have_go ? s[GM_F_GO_RELEASED] : -1;
+	r->go_heap_resident = have_go && s[GM_F_GO_RESIDENT] >= 0 ? s[GM_F_GO_RESIDENT] : -1;
 	r->go_inuse_first = p->first.valid && have_go ? p->first.v[GM_F_GO_INUSE] : -1;
 	r->go_inuse_peak = have_go ? p->go_inuse_peak : -1;
 	r->rss_peak = have ? p->rss_peak : -1;

@@ -267,7 +267,8 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_json_bytes(o, "file", r->file, 1);
 	gm_json_bytes(o, "shmem", r->shmem, 1);
 	gm_json_bytes(o, "lazyfree", r->lazyfree, 1);
-	gm_json_bytes(o, "go_heap_lazyfree", r->go_heap_lazyfree, 0);
+	gm_json_bytes(o, "go_heap_lazyfree", r->go_heap_lazyfree, 1);
+	gm_json_bytes(o, "go_heap_resident", r->go_heap_resident, 0);
 	fputs(" },\n      \"cgroup\": ", o);
 	if (r->cg_current >= 0) {
 		fputs("{ ", o);

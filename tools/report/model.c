@@ -514,7 +514,10 @@ static void gm_rep_sample(struct gm_rep_model *m, struct gm_rep_proc *p, const s
 		s.go_ts = (uint64_t)(ev->v[GM_F_GO_READ_NS] + ev->cycles_off);
 	if (s.kind == GM_SAMPLE_REQUESTED)
 		p->checkpoint = s, p->ncheckpoints++;
-	if (!p->first.valid)
+	/* the first sample, or the first with the Go heap's page states (a baseline taken before
+	 * the Go runtime set up its heap has none) */
+	int s_go = s.v[GM_F_GO_SOURCE] > 0 && s.v[GM_F_GO_INUSE] >= 0;
+	if (!p->first.valid || (s_go && !(p->first.v[GM_F_GO_SOURCE] > 0 && p->first.v[GM_F_GO_INUSE] >= 0)))
 		p->first = s;
 	/* The exit sample is the last moment: a periodic sample the sampler thread was taking
 	 * while the process left may be written after it, and describes an earlier heap. */

@@ -155,6 +155,8 @@ struct gm_rep_result {
 	int64_t rss, c_heap_live, c_allocator_retained, c_mmap, go_heap_in_use,
 		go_heap_free_retained, go_heap_released, go_runtime_other, file, lazyfree, shmem,
 		unattributed;       /* bytes at the end (-1 unknown) */
+	int64_t go_heap_resident;              /* Go heap bytes in RAM at the end (mincore over its arenas:
+						  in-use and free pages touched and not released; -1 unknown) */
 	int64_t go_heap_lazyfree;              /* Go heap bytes released with MADV_FREE still in RSS (LazyFree,
 						  bounded by the runtime's MADV_FREE releases; -1 unknown) */
 	uint64_t released_free_go;             /* bytes the Go runtime released with MADV_FREE */
@@ -221,7 +223,8 @@ struct gm_rep_proc {
 	uint64_t retained_bytes;               /* bytes released after sitting free */
 	uint64_t retained_max_ns;              /* longest */
 	/* samples */
-	struct gm_rep_sample first, last;      /* first and last sample */
+	struct gm_rep_sample first, last;      /* first sample (the first with Go page states once one has
+						  them), last sample */
 	struct gm_rep_sample checkpoint;       /* last sample the program requested (gomemtrace_sample_now) */
 	uint64_t ncheckpoints;                 /* requested samples seen */
 	uint64_t exit_ts;                      /* go_exit event (0: none) */

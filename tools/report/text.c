@@ -143,6 +143,8 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_txt_row(o, "C direct mmap (virtual)", r->c_mmap, ap, "");
 	gm_txt_row(o, "Go heap in use", r->go_heap_in_use, 0, "");
 	gm_txt_row(o, "Go heap free, retained (scavenger)", r->go_heap_free_retained, 0, "");
+	if (r->go_heap_resident >= 0)
+		gm_txt_row(o, "  of these two, in RAM (resident)", r->go_heap_resident, 0, "");
 	char note[64] = "";
 	if (r->lazyfree > 0)
 		snprintf(note, sizeof note, "(LazyFree still counted in RSS: %s)", gm_txt_size(b2, sizeof b2, r->lazyfree, 0));
