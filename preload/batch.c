@@ -25,6 +25,7 @@
 #include "gomemtrace/schema.h"
 #include "gomemtrace/tp.h"
 #include "preload/batch.h"
+#include "preload/sampling.h"
 #include "preload/config.h"
 #include "preload/guard.h"
 
@@ -302,4 +303,9 @@ void gm_batch_flush_all(bool final)
 		lttng_ust_tracepoint(gomemtrace, flush, complete ? upto : 0, (uint8_t)final, unflushed);
 	atomic_store(&gm_batch_flushing, 0);
 	errno = saved;
+}
+
+uint64_t gm_batch_resident(void)
+{
+	return gm_resident(gm_batch_pool, sizeof gm_batch_pool) + gm_resident((const void *)gm_batch_seen, sizeof gm_batch_seen);
 }

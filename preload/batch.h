@@ -29,6 +29,8 @@ bool gm_batch_add(unsigned kind, uintptr_t ptr, uint64_t size, const uint64_t *s
 /* Forget which stacks were written: each is written again (gomemtrace:stack) at its next use.
  * Sampler thread only (every second, and when a new session starts); lock-free, no syscall. */
 void gm_batch_forget(void);
+/* Bytes of the batch buffers and the table of written stacks resident in RAM. */
+uint64_t gm_batch_resident(void);
 
 /* Write out every thread's buffer, then gomemtrace:flush. `final`: at exit (wait a little
  * for threads inside a hook; report what could not be written). Sampler thread or the exit

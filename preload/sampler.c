@@ -451,6 +451,7 @@ static void gm_sampler_take(int ctx, enum gm_sample_kind kind, int malloc_ok, in
 	s.go_source = t.source;
 	s.go_mapped = t.mapped, s.go_inuse = t.inuse, s.go_free = t.free;
 	s.go_released = t.released, s.go_resident = t.resident;
+	s.tracer_resident = gm_sampling_resident() + gm_batch_resident();
 	if (flush)
 		gm_batch_flush_all(true); /* the records still in buffers, before the sample event */
 

@@ -15,20 +15,28 @@ __thread int64_t gm_sampling_left __attribute__((tls_model("initial-exec")));
 static __thread uint64_t gm_sampling_rng __attribute__((tls_model("initial-exec")));
 
 /* ---- the set of live sampled blocks ---------------------------------------------------- */
-/* Open addressing over a mapped array of 2^21 slots (16 MiB of address space, touched only
- * where used). A slot holds a block address, EMPTY or TOMB (a removed entry, reusable).
+/* Open addressing over four tables of growing size (2^12, 2^15, 2^18 and 2^21 slots) in one
+ * mapping of 19 MiB of address space, touched only where used: a block goes into the first
+ * table with a free slot within GM_SET_PROBES of its hash, so the tracer's resident memory
+ * follows the number of live sampled blocks, not the number of addresses ever sampled (hashed
+ * addresses reach every page of a table: one table of 2^21 slots was all resident after a
+ * minute of churn). A slot holds a block address, EMPTY or TOMB (a removed entry, reusable).
  * Any thread inserts (CAS EMPTY/TOMB -> p) and removes (CAS p -> TOMB). A block address is
  * live at most once at a time, so an address is never inserted twice concurrently; free
  * removes its address before the real free, so the allocator cannot hand it out again
- * while the set still holds it. */
-#define GM_SET_BITS 21
-#define GM_SET_SLOTS (1UL << GM_SET_BITS)
-#define GM_SET_PROBES 512 /* longest probe sequence; beyond it the set counts as full */
+ * while the set still holds it. A slot once non-EMPTY never becomes EMPTY again, so a lookup
+ * stops at the first EMPTY slot of a table: the block would have taken it; and it reads only
+ * the tables used so far (gm_set_used is raised before a block is stored in a new one). */
+#define GM_SET_TABLES 4
+#define GM_SET_BITS0 12   /* table k has 2^(GM_SET_BITS0 + 3k) slots */
+#define GM_SET_SLOTS_ALL ((1UL << 12) + (1UL << 15) + (1UL << 18) + (1UL << 21))
+#define GM_SET_PROBES 64  /* longest probe sequence in a table; beyond it the next table */
 #define GM_SET_EMPTY 0UL
 #define GM_SET_TOMB 1UL
 
-static _Atomic uintptr_t *gm_set;      /* the slots; written once by init */
-static atomic_uint_fast64_t gm_dropped; /* sampled blocks not remembered: set full */
+static _Atomic uintptr_t *gm_set;      /* all the slots; written once by init */
+static atomic_int gm_set_used;          /* tables [0, gm_set_used) may hold blocks (any thread raises it) */
+static atomic_uint_fast64_t gm_dropped; /* sampled blocks not remembered: every table full */
 
 _Atomic uint8_t gm_sampling_filter[1u << GM_SAMPLING_FILTER_BITS];
 
@@ -43,48 +51,88 @@ static void gm_filter_add(uintptr_t p, int d)
 		;
 }
 
-static inline size_t gm_set_hash(uintptr_t p)
+/* Table k: its first slot and its size's bits. */
+static _Atomic uintptr_t *gm_set_table(int k, unsigned *bits)
 {
-	return (size_t)(((uint64_t)p >> 4) * 0x9E3779B97F4A7C15ULL >> (64 - GM_SET_BITS));
+	*bits = GM_SET_BITS0 + 3u * (unsigned)k;
+	size_t off = 0;
+	for (int i = 0; i < k; i++)
+		off += 1UL << (GM_SET_BITS0 + 3u * (unsigned)i);
+	return gm_set + off;
+}
+
+static inline size_t gm_set_hash(uintptr_t p, unsigned bits)
+{
+	return (size_t)(((uint64_t)p >> 4) * 0x9E3779B97F4A7C15ULL >> (64 - bits));
 }
 
 bool gm_sampling_remember(uintptr_t p)
 {
-	if (!gm_set)
-		goto full;
-	size_t h = gm_set_hash(p);
-	for (size_t i = 0; i < GM_SET_PROBES; i++) {
-		_Atomic uintptr_t *slot = &gm_set[(h + i) & (GM_SET_SLOTS - 1)];
-		uintptr_t v = atomic_load_explicit(slot, memory_order_relaxed);
-		if ((v == GM_SET_EMPTY || v == GM_SET_TOMB) &&
-		    atomic_compare_exchange_strong(slot, &v, p)) {
-			gm_filter_add(p, +1); /* before the block reaches the program */
-			return true;
+	for (int k = 0; gm_set && k < GM_SET_TABLES; k++) {
+		unsigned bits;
+		_Atomic uintptr_t *t = gm_set_table(k, &bits);
+		size_t h = gm_set_hash(p, bits), mask = (1UL << bits) - 1;
+		for (size_t i = 0; i < GM_SET_PROBES; i++) {
+			_Atomic uintptr_t *slot = &t[(h + i) & mask];
+			uintptr_t v = atomic_load_explicit(slot, memory_order_relaxed);
+			if (k >= atomic_load_explicit(&gm_set_used, memory_order_relaxed)) { /* first use of table k */
+				int u = atomic_load(&gm_set_used);
+				while (u <= k && !atomic_compare_exchange_weak(&gm_set_used, &u, k + 1))
+					;
+			}
+			if ((v == GM_SET_EMPTY || v == GM_SET_TOMB) &&
+			    atomic_compare_exchange_strong(slot, &v, p)) {
+				gm_filter_add(p, +1); /* before the block reaches the program */
+				return true;
+			}
 		}
 	}
-full:
 	atomic_fetch_add_explicit(&gm_dropped, 1, memory_order_relaxed);
 	return false;
 }
 
 bool gm_sampling_forget(uintptr_t p)
 {
-	if (!gm_set)
-		return false;
-	size_t h = gm_set_hash(p);
-	for (size_t i = 0; i < GM_SET_PROBES; i++) {
-		_Atomic uintptr_t *slot = &gm_set[(h + i) & (GM_SET_SLOTS - 1)];
-		uintptr_t v = atomic_load_explicit(slot, memory_order_relaxed);
-		if (v == GM_SET_EMPTY)
-			return false;
-		if (v == p) {
-			if (!atomic_compare_exchange_strong(slot, &v, GM_SET_TOMB))
-				return false;
-			gm_filter_add(p, -1);
-			return true;
+	/* tables never used are not read: their pages stay unmapped */
+	int used = atomic_load_explicit(&gm_set_used, memory_order_acquire);
+	for (int k = 0; gm_set && k < used; k++) {
+		unsigned bits;
+		_Atomic uintptr_t *t = gm_set_table(k, &bits);
+		size_t h = gm_set_hash(p, bits), mask = (1UL << bits) - 1;
+		for (size_t i = 0; i < GM_SET_PROBES; i++) {
+			_Atomic uintptr_t *slot = &t[(h + i) & mask];
+			uintptr_t v = atomic_load_explicit(slot, memory_order_relaxed);
+			if (v == GM_SET_EMPTY)
+				break; /* not in this table */
+			if (v == p) {
+				if (!atomic_compare_exchange_strong(slot, &v, GM_SET_TOMB))
+					return false;
+				gm_filter_add(p, -1);
+				return true;
+			}
 		}
 	}
 	return false;
+}
+
+uint64_t gm_resident(const void *addr, size_t len)
+{
+	uintptr_t lo = (uintptr_t)addr & ~(uintptr_t)4095, hi = ((uintptr_t)addr + len + 4095) & ~(uintptr_t)4095;
+	unsigned char vec[256];
+	uint64_t n = 0;
+	for (uintptr_t at = lo; at < hi; at += sizeof vec * 4096) {
+		size_t k = (hi - at) / 4096 < sizeof vec ? (hi - at) / 4096 : sizeof vec;
+		if (syscall(SYS_mincore, (void *)at, k * 4096, vec) != 0)
+			return 0;
+		for (size_t i = 0; i < k; i++)
+			n += vec[i] & 1;
+	}
+	return n * 4096;
+}
+
+uint64_t gm_sampling_resident(void)
+{
+	return gm_set ? gm_resident((const void *)gm_set, GM_SET_SLOTS_ALL * sizeof(uintptr_t)) : 0;
 }
 
 uint64_t gm_sampling_dropped(void) { return atomic_load_explicit(&gm_dropped, memory_order_relaxed); }
@@ -153,11 +201,11 @@ void gm_sampling_init(void)
 {
 	if (!gm_config.sample_bytes)
 		return;
-	void *m = (void *)syscall(SYS_mmap, NULL, GM_SET_SLOTS * sizeof(uintptr_t),
+	void *m = (void *)syscall(SYS_mmap, NULL, GM_SET_SLOTS_ALL * sizeof(uintptr_t),
 				  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (m == MAP_FAILED) {
 		gm_config_warn("cannot map the sampled-block set (%zu MiB of address space): "
-			       "recording every allocation instead", (GM_SET_SLOTS * sizeof(uintptr_t)) >> 20);
+			       "recording every allocation instead", (GM_SET_SLOTS_ALL * sizeof(uintptr_t)) >> 20);
 		return;
 	}
 	gm_set = m;

@@ -34,6 +34,10 @@ bool gm_sampling_remember(uintptr_t p);
 bool gm_sampling_forget(uintptr_t p);
 /* Sampled allocations not recorded because the set was full (for proc_info). */
 uint64_t gm_sampling_dropped(void);
+/* Bytes of the sampled-block set resident in RAM (mincore; 0 when there is none). */
+uint64_t gm_sampling_resident(void);
+/* Bytes of [addr, addr + len) resident in RAM, whole pages (mincore; 0 on error). */
+uint64_t gm_resident(const void *addr, size_t len);
 
 /* Counting filter in front of the set: one saturating 8-bit counter per hash of a block
  * address, the number of live sampled blocks with that hash (255: sticky, always "maybe").

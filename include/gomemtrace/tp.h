@@ -62,6 +62,7 @@ struct gm_tp_sample {
 	int64_t malloc_arena, malloc_mmap, malloc_inuse, malloc_free, malloc_keepcost; /* mallinfo2 */
 	uint8_t go_source;                                          /* enum gm_goheap_source */
 	int64_t go_mapped, go_inuse, go_free, go_released, go_resident; /* bytes, -1: unknown */
+	uint64_t tracer_resident; /* the tracer's own tables in RAM: sampled-block set, batch buffers, written stacks */
 };
 #endif
 
@@ -343,7 +344,10 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, sample,
 		lttng_ust_field_integer(int64_t, go_inuse, s->go_inuse)       /* pages allocated */
 		lttng_ust_field_integer(int64_t, go_free, s->go_free)         /* free, not released */
 		lttng_ust_field_integer(int64_t, go_released, s->go_released) /* free and released */
-		lttng_ust_field_integer(int64_t, go_resident, s->go_resident))) /* mincore() of chunks */
+		lttng_ust_field_integer(int64_t, go_resident, s->go_resident) /* mincore() of chunks */
+		/* the tracer's own memory in RAM (mincore of its sampled-block set, batch buffers
+		 * and table of written stacks; LTTng's ring buffers are in shmem) */
+		lttng_ust_field_integer(uint64_t, tracer_resident, s->tracer_resident)))
 
 /* Per-chunk Go page states of one sample (`seq`), for a run of `count` consecutive 4 MiB chunks
  * starting at `base`; each array holds one entry per chunk, in pages of 8 KiB (0..512),

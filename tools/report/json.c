@@ -220,6 +220,11 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		fprintf(o, "%d", p->exit_status);
 	else
 		fputs("null", o);
+	fputs(", \"tracer_resident\": ", o);
+	if (p->tracer_peak >= 0)
+		fprintf(o, "{ \"last\": %" PRId64 ", \"peak\": %" PRId64 " }", p->tracer_last, p->tracer_peak);
+	else
+		fputs("null", o);
 	fputs(",\n      \"run_window\": ", o);
 	if (p->window) {
 		int64_t off = p->cycles_known ? p->cycles_off : 0;

@@ -103,6 +103,7 @@ static struct gm_rep_proc *gm_rep_proc_new(struct gm_rep_model *m, int64_t vpid,
 	p->trap_state = -1;
 	p->ppid = -1;
 	p->last_malloc_free = -1;
+	p->tracer_last = p->tracer_peak = -1;
 	if (m->snapshot) /* a batching process's window begins at its first resync from there on */
 		p->window = 1, p->win_start = m->complete_from;
 	if (m->last_proc)
@@ -530,6 +531,11 @@ static void gm_rep_sample(struct gm_rep_model *m, struct gm_rep_proc *p, const s
 		p->rss_peak = s.v[GM_F_RSS];
 	if (s.v[GM_F_GO_INUSE] > p->go_inuse_peak)
 		p->go_inuse_peak = s.v[GM_F_GO_INUSE];
+	if (ev->has[GM_F_TRACER_RESIDENT]) {
+		p->tracer_last = s.v[GM_F_TRACER_RESIDENT];
+		if (p->tracer_last > p->tracer_peak)
+			p->tracer_peak = p->tracer_last;
+	}
 	if (s.v[GM_F_CGROUP] > p->cg_peak) {
 		p->cg_peak = s.v[GM_F_CGROUP];
 		p->cg_peak_limit = ev->has[GM_F_CG_LIMIT] ? s.v[GM_F_CG_LIMIT] : -1;

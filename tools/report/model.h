@@ -231,6 +231,7 @@ struct gm_rep_proc {
 	int64_t last_malloc_free;              /* malloc_free of the last sample that had it (-1) */
 	int64_t rss_peak, go_inuse_peak;       /* maxima over samples */
 	int64_t cg_peak, cg_peak_limit;        /* highest cgroup use sampled, and its limit then */
+	int64_t tracer_last, tracer_peak;      /* the tracer's own tables in RAM: latest, highest (-1 unknown) */
 	uint64_t nsamples;                     /* samples seen */
 	struct gm_rep_timeline *tl;            /* a point per sample (timeline.h), NULL before the first */
 	double tl_live;                        /* live_bytes weighted as blocks come and go (the timeline's) */

@@ -167,6 +167,9 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	fprintf(o, "  (live C blocks: %" PRIu64 "; frees of %s: %" PRIu64 "; failed allocations: %" PRIu64 ")\n",
 		p->nblocks, p->window ? "blocks from before the window" : "unknown pointers", p->unknown_frees,
 		p->failed_allocs);
+	if (p->tracer_peak >= 0)
+		fprintf(o, "  (the tracer's own tables in RAM: %s, at most %s; its ring buffers are in shared memory)\n",
+			gm_txt_size(b, sizeof b, p->tracer_last, 0), gm_txt_size(b2, sizeof b2, p->tracer_peak, 0));
 	if (p->ncheckpoints) {
 		const int64_t *c = p->checkpoint.v;
 		char b3[32];

@@ -1,6 +1,12 @@
 /* churn.c: end-to-end robustness workload for the preload (tests/e2e/robust_*.sh).
  *
  *   churn threads N ITER   N threads, each ITER x (malloc, realloc, free) of varying sizes
+ *   churn run N SECONDS    N threads for SECONDS: each keeps 256 live blocks of 16..8207 bytes
+ *                          and replaces one at a time (malloc the new one, free the oldest),
+ *                          while the main thread asks the tracer for a sample every second
+ *                          (gomemtrace_sample_now, if preloaded): SECONDS samples, however
+ *                          starved the tracer's own thread; prints "run threads=N samples=K"
+ *                          (tests/e2e/robust_footprint.sh)
  *   churn edge             the malloc family's edge cases; prints what libc answered
  *   churn fork             fork() without exec: the child allocates, frees, exits 7
  *   churn vfork            50 x (100 blocks allocated, vfork(), the child _exit(3)s, the blocks
@@ -64,6 +70,48 @@ static int run_threads(int n, int iter)
 		total += (uintptr_t)r;
 	}
 	printf("threads=%d iter=%d checksum=%lu\n", n, iter, total);
+	return 0;
+}
+
+static atomic_int run_stop; /* churn run: set when the time is up */
+
+static void *run_thread(void *arg)
+{
+	uintptr_t id = (uintptr_t)arg;
+	enum { RING = 256 };
+	void *ring[RING] = { 0 };
+	uint64_t x = 0x9E3779B97F4A7C15ULL * (id + 1);
+	for (unsigned i = 0; !atomic_load_explicit(&run_stop, memory_order_relaxed); i++) {
+		x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+		size_t n = 16 + (size_t)((x * 0x2545F4914F6CDD1DULL) >> 32) % 8192;
+		free(ring[i % RING]);
+		if (!(ring[i % RING] = malloc(n)))
+			abort();
+		memset(ring[i % RING], 1, n < 64 ? n : 64);
+	}
+	for (int k = 0; k < RING; k++)
+		free(ring[k]);
+	return NULL;
+}
+
+static int run_run(int n, int seconds)
+{
+	pthread_t t[256];
+	if (n > 256)
+		n = 256;
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&t[i], NULL, run_thread, (void *)(uintptr_t)i))
+			return 1;
+	int (*sample_now)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "gomemtrace_sample_now");
+	int samples = 0;
+	for (int s = 0; s < seconds; s++) {
+		sleep(1);
+		samples += sample_now && sample_now() == 0;
+	}
+	atomic_store(&run_stop, 1);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	printf("run threads=%d samples=%d\n", n, samples);
 	return 0;
 }
 
@@ -324,6 +372,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 4 && !strcmp(argv[1], "threads"))
 		return run_threads(atoi(argv[2]), atoi(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "run"))
+		return run_run(atoi(argv[2]), atoi(argv[3]));
 	if (argc >= 2 && !strcmp(argv[1], "edge"))
 		return run_edge();
 	if (argc >= 2 && !strcmp(argv[1], "fork"))
@@ -338,6 +388,6 @@ int main(int argc, char **argv)
 		return run_leak(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "dlopen"))
 		return run_dlopen(argv[2]);
-	fprintf(stderr, "usage: churn threads N ITER | edge | fork | vfork | dlopen LIB | leak N | handoff N ITER | slow MS\n");
+	fprintf(stderr, "usage: churn threads N ITER | run N SECONDS | edge | fork | vfork | dlopen LIB | leak N | handoff N ITER | slow MS\n");
 	return 2;
 }
