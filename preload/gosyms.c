@@ -40,6 +40,7 @@ static const char *const gm_gosyms_known_names[] = {
 	"runtime.bgscavenge",  "runtime.mallocgc",     "runtime.sysUnusedOS",
 	"runtime/internal/syscall.Syscall6", "internal/runtime/syscall.Syscall6",
 	"syscall.Syscall6",    "syscall.RawSyscall6",  "main.main",
+	"runtime.runfinq",     "runtime.runFinalizers", "runtime.runCleanups",
 };
 #define GM_GOSYMS_NKNOWN (sizeof(gm_gosyms_known_names) / sizeof(gm_gosyms_known_names[0]))
 

@@ -190,10 +190,12 @@ GM_COLD static void gm_report_alloc_align(int which, size_t align, size_t size, 
  * from malloc, and its event must come after this one. */
 GM_COLD static void gm_report_free(void *ptr, const void *caller)
 {
-	if (gm_guard_reportable(caller) && gm_sampling_free((uintptr_t)ptr))
-		GM_EMIT_OR_BATCH(gm_batch_add(GM_BATCH_FREE, (uintptr_t)ptr, 0, gm_st, gm_d,
+	if (gm_guard_reportable(caller) && gm_sampling_free((uintptr_t)ptr)) {
+		uint8_t freer = (uint8_t)gm_stack_go_freer();
+		GM_EMIT_OR_BATCH(gm_batch_add(GM_BATCH_FREE, (uintptr_t)ptr, freer, gm_st, gm_d,
 					      gm_config.free_stacks),
-				 free, caller, gm_config.free_stacks, (uintptr_t)ptr);
+				 free, caller, gm_config.free_stacks, (uintptr_t)ptr, freer);
+	}
 }
 
 /* After realloc/reallocarray(ptr, nmemb, size) = p, when the event is on and the caller is the
@@ -212,7 +214,7 @@ GM_COLD static void gm_report_realloc(void *ptr, size_t nmemb, size_t size, void
 	} else if (p && !(gm_sampling_alloc_hit(nmemb * size) &&
 			  (!gm_sampling_active || gm_sampling_remember((uintptr_t)p)))) {
 		if (ptr && old_rec) /* only the old block's end is news */
-			GM_EMIT(free, caller, gm_config.free_stacks, (uintptr_t)ptr);
+			GM_EMIT(free, caller, gm_config.free_stacks, (uintptr_t)ptr, (uint8_t)GM_FREER_OTHER);
 		return;
 	} else if (!p && !old_rec) {
 		return; /* realloc(unrecorded, 0): nothing the reader knows */

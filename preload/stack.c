@@ -39,6 +39,7 @@
 #include "preload/config.h"
 #include "preload/gosyms.h"
 #include "preload/guard.h"
+#include "gomemtrace/schema.h"
 #include "preload/stack.h"
 #include "preload/unwind.h"
 
@@ -603,6 +604,8 @@ static int gm_uw_frame(struct gm_uw_ctx *ctx, void *arg)
 	return w->n < w->max ? 0 : GM_UW_STOP;
 }
 
+static void gm_stack_freer_init(void);
+
 void gm_stack_init(void)
 {
 	/* libunwind's default global cache takes a lock and blocks signals (two sigprocmask
@@ -611,6 +614,7 @@ void gm_stack_init(void)
 	if (!gm_gosyms_text_hi)
 		return; /* not Go: libunwind's fast path serves every thread */
 	gm_stack_layout_init(); /* the g/m offsets, before the program has threads */
+	gm_stack_freer_init();
 	void *h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!h)
 		return;
@@ -692,6 +696,53 @@ static inline bool gm_stack_on_go_thread(void)
 	gm_stack_cfg_ready();
 	return gm_stack_load_g() != 0;
 }
+
+/* ---- who frees: the finalizer and cleanup goroutines ------------------------------------- */
+/* The finalizer goroutine's function: runtime.runfinq up to Go 1.24 (which also runs
+ * AddCleanup's cleanups there), runtime.runFinalizers from 1.25; the cleanup goroutines'
+ * runtime.runCleanups from 1.25 (docs/go-runtime.md, "Finalizers and cleanups"). [entry, end)
+ * by enum gm_freer - 1; 0 when absent. Written by gm_stack_init(); read-only after. */
+static uintptr_t gm_freer_lo[2], gm_freer_hi[2];
+
+static void gm_stack_freer_init(void)
+{
+	if (gm_gosyms_func("runtime.runFinalizers", &gm_freer_lo[0], &gm_freer_hi[0]) != 0 &&
+	    gm_gosyms_func("runtime.runfinq", &gm_freer_lo[0], &gm_freer_hi[0]) != 0)
+		gm_freer_lo[0] = gm_freer_hi[0] = 0;
+	if (gm_gosyms_func("runtime.runCleanups", &gm_freer_lo[1], &gm_freer_hi[1]) != 0)
+		gm_freer_lo[1] = gm_freer_hi[1] = 0;
+}
+
+#define GM_FREER_FRAMES 64 /* goroutine frames looked through for runfinq / runCleanups */
+
+int gm_stack_go_freer(void)
+{
+	if (!gm_freer_lo[0] && !gm_freer_lo[1])
+		return GM_FREER_OTHER;
+	if (!gm_stack_on_go_thread())
+		return GM_FREER_OTHER;
+	struct gm_stack_goctx c;
+	if (!gm_stack_goctx(&c, (uintptr_t)__builtin_frame_address(0)) || !c.have_curg ||
+	    !(c.sched_sp >= c.curg.lo && c.sched_sp < c.curg.hi))
+		return GM_FREER_OTHER;
+	/* the goroutine that made the C call: its frame chain from where it switched to g0, up
+	 * to its outermost Go frame (the entry function's, whose return address is goexit) */
+	uintptr_t bp = c.sched_bp, last = 0;
+	for (int i = 0; i < GM_FREER_FRAMES; i++) {
+		if (!gm_stack_in(&c.curg, bp, 16) || bp <= last)
+			break;
+		uintptr_t ret = gm_stack_word(bp + 8);
+		for (int k = 0; k < 2; k++)
+			if (ret >= gm_freer_lo[k] && ret < gm_freer_hi[k])
+				return k + 1;
+		if (!gm_gosyms_in_go_text(ret))
+			break;
+		last = bp;
+		bp = gm_stack_word(bp);
+	}
+	return GM_FREER_OTHER;
+}
+
 
 __attribute__((noinline)) uint32_t gm_stack_capture(uint64_t *out, uint32_t max, uint32_t skip)
 {

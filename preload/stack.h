@@ -76,6 +76,10 @@ enum gm_stack_layout_src {
 };
 /* One line on the layout in use, e.g. "decoded: g.m 0x30 g.sched.sp 0x38 ...". */
 const char *gm_stack_layout_desc(void);
+/* Who is freeing (enum gm_freer): the calling thread runs C code called by the Go finalizer
+ * goroutine (runtime.runfinq / runFinalizers) or a cleanup goroutine (runtime.runCleanups), found in that
+ * goroutine's frame chain (validated like a stack hop; at most 64 frames), else other. */
+int gm_stack_go_freer(void);
 /* Hops from g0 to the goroutine refused because the runtime's state did not validate (the
  * walk then ends at the switch), and the reason of the first ("" if none). Async-signal-safe. */
 uint64_t gm_stack_hop_failures(void);

@@ -54,7 +54,8 @@ enum gm_sample_kind {
  *   [0] ts: CLOCK_MONOTONIC ns when the call happened (the clock of LTTng-UST's events:
  *       their "cycles", at 1 GHz), taken after malloc returned / before free ran
  *   [1] ptr: the block
- *   [2] size | kind << GM_BATCH_KIND_SHIFT (size: bytes; calloc: nmemb * size; free: 0)
+ *   [2] size | kind << GM_BATCH_KIND_SHIFT (size: bytes; calloc: nmemb * size; free: who freed
+ *       it, enum gm_freer)
  *   [3] stack id (gomemtrace:stack), 0: no stack (free without GOMEMTRACE_FREE_STACKS)
  * Only successful malloc/calloc calls and frees of recorded blocks are batched; everything
  * else (failures, realloc, the aligned family) is an event of its own. */
@@ -73,6 +74,16 @@ enum gm_batch_kind {
 	GM_BATCH_CALLOC_FREED = 5, /* calloc, then free */
 };
 #define GM_BATCH_MAX 256      /* most records in one batch (GOMEMTRACE_BATCH's upper bound) */
+
+/* Who freed a block: gomemtrace:free's `freer` field, and the size word of a GM_BATCH_FREE
+ * record (docs/events.md). */
+enum gm_freer {
+	GM_FREER_OTHER = 0,      /* any code but the two below (or not known) */
+	GM_FREER_FINALIZER = 1,  /* C called from the finalizer goroutine (runtime.runfinq, from
+				    Go 1.25 runtime.runFinalizers: Go finalizers; in Go 1.24 also
+				    runtime.AddCleanup's cleanups) */
+	GM_FREER_CLEANUP = 2,    /* C called from a cleanup goroutine (runtime.runCleanups, Go 1.25+) */
+};
 
 /* ---- geometry of the Go heap (amd64, Go 1.19-1.23; see docs/go-runtime.md) -------- */
 #define GM_GO_PAGE_SIZE 8192ULL                   /* runtime pageSize */

@@ -125,9 +125,11 @@ LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(gomemtrace, alloc_align, gomemtrace, memalig
 
 /* free(ptr); the stack is empty unless GOMEMTRACE_FREE_STACKS=1 */
 LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, free,
-	LTTNG_UST_TP_ARGS(uint64_t, ptr, uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
+	LTTNG_UST_TP_ARGS(uint64_t, ptr, uint8_t, freer, uint8_t, origin, const uint64_t *, stack, uint32_t, depth),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer_hex(uint64_t, ptr, ptr)
+		/* enum gm_freer: the finalizer or a cleanup goroutine called the C code that frees */
+		lttng_ust_field_integer(uint8_t, freer, freer)
 		lttng_ust_field_integer(uint8_t, origin, origin)
 		GM_TP_STACK_FIELD))
 

@@ -443,11 +443,20 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	free(r->suspects);
 	r->suspects = calloc(p->nstacks ? p->nstacks : 1, sizeof *r->suspects);
 	r->nsuspects = 0;
+	free(r->waiting);
+	r->waiting = calloc(p->nstacks ? p->nstacks : 1, sizeof *r->waiting);
+	r->nwaiting = 0;
+	r->waiting_bytes = 0;
+	r->fin_freed[0] = r->fin_freed[1] = 0;
+	r->fin_freed_blocks = p->fin_frees;
+	for (uint32_t i = 0; i < p->nstacks; i++)
+		for (int k = 0; k < 2; k++)
+			r->fin_freed[k] += gm_rep_est(p->stacks[i].fin_bytes[k]);
 	r->suspects_bytes = 0;
 	r->ntruncated = 0;
 	r->truncated_bytes = 0;
 	double suspects_est = 0, suspects_var = 0;
-	for (uint32_t i = 0; r->suspects && i < p->nstacks; i++) {
+	for (uint32_t i = 0; r->suspects && r->waiting && i < p->nstacks; i++) {
 		struct gm_rep_stack *st = &p->stacks[i];
 		uint64_t live = win ? st->win_bytes : st->live_bytes;
 		int blocks = live && st->allocs &&
@@ -458,6 +467,11 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 			   !gm_rep_in_libc(p, st);
 		if (!maps)
 			st->map_bytes = st->map_count = st->map_win_bytes = st->map_win_count = 0;
+		if (live && gm_rep_fin_paced(st) && !maps) { /* freed by Go finalizers: waits for a GC */
+			r->waiting[r->nwaiting++] = i;
+			r->waiting_bytes += gm_rep_est(win ? st->est_win_bytes : st->est_live_bytes);
+			continue;
+		}
 		if (!blocks && !maps)
 			continue;
 		if (gm_rep_classify(m, p, st, 0) == GM_CLS_TRACER || gm_rep_runtime_only(m, p, st)) {
@@ -481,6 +495,14 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_rep_sort_proc = p, gm_rep_sort_win = win;
 	if (r->suspects)
 		qsort(r->suspects, (size_t)r->nsuspects, sizeof *r->suspects, gm_rep_cmp_suspect);
+	if (r->waiting)
+		qsort(r->waiting, (size_t)r->nwaiting, sizeof *r->waiting, gm_rep_cmp_suspect);
+	/* the timeline's figures (the finalizers' backlog comes from it) */
+	gm_rep_tl_analyze(m, p);
+	r->fin_backlog_peak = r->waiting_bytes > gm_rep_est(p->fin_peak) ? r->waiting_bytes : gm_rep_est(p->fin_peak);
+	for (uint32_t i = 0; p->tl && i < gm_rep_tl_points(p->tl); i++)
+		if (gm_rep_est(p->tl->pt[i].fin_live) > r->fin_backlog_peak)
+			r->fin_backlog_peak = gm_rep_est(p->tl->pt[i].fin_live);
 	/* findings (thresholds: docs/report.md) */
 	char buf[320];
 	r->nfindings = 0;
@@ -522,6 +544,17 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 			 "try malloc_trim(0), MALLOC_ARENA_MAX=2 or MALLOC_TRIM_THRESHOLD_",
 			 gm_rep_mib(r->c_allocator_retained), gm_rep_mib(r->c_heap_live));
 		gm_rep_add_finding(r, "c_allocator_retention", (uint64_t)r->c_allocator_retained, buf);
+	}
+	/* C memory freed by Go finalizers/cleanups: not leaked, but held until the GC runs them */
+	uint64_t fin = r->fin_freed[0] + r->fin_freed[1];
+	if (fin && r->fin_backlog_peak >= 8 * GM_MIB && (!r->rss_peak || r->fin_backlog_peak * 20 >= (uint64_t)r->rss_peak)) {
+		snprintf(buf, sizeof buf, "%s%.1f MiB of C memory at once waited for Go finalizers or cleanups to free it "
+			 "(%.1f MiB freed by them during the trace, %.1f MiB still waiting at the end, in %d stack%s): "
+			 "not a leak, it goes when the GC runs them; call the binding's Free/Close, or make the GC "
+			 "run sooner (GOGC, GOMEMLIMIT)", r->approximate ? "~" : "", gm_rep_mib((int64_t)r->fin_backlog_peak),
+			 gm_rep_mib((int64_t)fin), gm_rep_mib((int64_t)r->waiting_bytes), r->nwaiting,
+			 r->nwaiting == 1 ? "" : "s");
+		gm_rep_add_finding(r, "finalizer_paced", r->fin_backlog_peak, buf);
 	}
 	/* the OOM killer of a container decides on the cgroup's memory, not on RSS */
 	if (r->cg_peak > 0 && r->cg_peak_limit > 0 && r->cg_peak >= r->cg_peak_limit - r->cg_peak_limit / 10) {
@@ -627,10 +660,12 @@ void gm_rep_analyze(struct gm_rep_model *m)
 			continue;
 		gm_rep_exe_fallback(m, p);
 		gm_rep_analyze_proc(m, p);
-		gm_rep_tl_analyze(m, p);
 		/* symbolize the suspects shown now, so that their warnings are collected */
-		for (int i = 0; i < p->res.nsuspects && i < m->opts.top; i++) {
-			const struct gm_rep_stack *st = &p->stacks[p->res.suspects[i]];
+		for (int i = 0; i < p->res.nsuspects + p->res.nwaiting; i++) {
+			int w = i >= p->res.nsuspects, j = w ? i - p->res.nsuspects : i;
+			if (j >= m->opts.top)
+				continue;
+			const struct gm_rep_stack *st = &p->stacks[w ? p->res.waiting[j] : p->res.suspects[j]];
 			for (uint32_t k = 0; k < st->depth; k++)
 				gm_rep_symbolize(m, p, gm_rep_stack_frames(p, st)[k]);
 		}

@@ -103,6 +103,10 @@ static void gm_json_timeline(FILE *o, struct gm_rep_model *m, struct gm_rep_proc
 	for (uint32_t i = 0; i < n; i++)
 		fprintf(o, "%s%" PRId64, i ? ", " : "", pt[i].c_mmap);
 	fputs("]", o);
+	gm_json_series_head(o, "c_finalizer_waiting", 0);
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(o, "%s%" PRIu64, i ? ", " : "", gm_rep_est(pt[i].fin_live));
+	fputs("]", o);
 	gm_json_series_head(o, "go_runtime_other", 0);
 	for (uint32_t i = 0; i < n; i++) {
 		snprintf(num, sizeof num, "%" PRId64, pt[i].go_other);
@@ -332,7 +336,15 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		fputs(i ? ",\n      " : "\n      ", o);
 		gm_json_suspect(o, m, p, r->suspects[i]);
 	}
-	fputs(" ],\n      \"releases\": { ", o);
+	fprintf(o, " ],\n      \"finalizers\": { \"freed_bytes\": { \"finalizer\": %" PRIu64 ", \"cleanup\": %" PRIu64
+		   " }, \"freed_blocks\": %" PRIu64 ", \"backlog_peak_bytes\": %" PRIu64 ", \"waiting_bytes\": %" PRIu64
+		   ", \"waiting_count\": %d, \"waiting\": [", r->fin_freed[0], r->fin_freed[1], r->fin_freed_blocks,
+		r->fin_backlog_peak, r->waiting_bytes, r->nwaiting);
+	for (int i = 0; i < r->nwaiting && i < m->opts.top; i++) {
+		fputs(i ? ",\n      " : "\n      ", o);
+		gm_json_suspect(o, m, p, r->waiting[i]);
+	}
+	fputs(" ] },\n      \"releases\": { ", o);
 	for (int t = 0; t < GM_TRIG_COUNT; t++)
 		fprintf(o, "\"%s\": %" PRIu64 ", ", gm_rep_trigger_name(t), r->releases[t]);
 	fprintf(o, "\"madv_dontneed\": %" PRIu64 ", \"madv_free\": %" PRIu64

@@ -66,7 +66,7 @@ static void gm_rep_proc_free(struct gm_rep_proc *p)
 {
 	free(p->exe), free(p->go_version), free(p->procname), free(p->stack_layout), free(p->hop_reason);
 	free(p->blocks), free(p->stacks), free(p->stack_index), free(p->frames);
-	free(p->maps), free(p->chunks), free(p->res.suspects), free(p->ops);
+	free(p->maps), free(p->chunks), free(p->res.suspects), free(p->res.waiting), free(p->ops);
 	gm_modmap_free(p->mods);
 	gm_rep_tl_free(p->tl);
 	free(p);
@@ -232,10 +232,11 @@ static int gm_rep_block_take(struct gm_rep_proc *p, uint64_t ptr, struct gm_rep_
 	if (b->in_window)
 		st->win_bytes -= b->size, st->win_count--;
 	p->live_bytes -= b->size;
-	if (p->sample_bytes) { /* the timeline's weighted figures */
-		double wb = gm_rep_weight(p, b->size) * (double)b->size;
+	double wb = p->sample_bytes ? gm_rep_weight(p, b->size) * (double)b->size : (double)b->size;
+	if (p->sample_bytes) /* the timeline's weighted figures */
 		st->tl_live -= wb, p->tl_live -= wb;
-	}
+	if (st->fin_frees[0] + st->fin_frees[1])
+		p->fin_live -= wb;
 	gm_rep_block_delete(p, b);
 	return 0;
 }
@@ -276,10 +277,11 @@ static void gm_rep_block_put(struct gm_rep_model *m, struct gm_rep_proc *p, uint
 	if (in_window)
 		st->win_bytes += size, st->win_count++;
 	p->live_bytes += size;
-	if (p->sample_bytes) {
-		double wb = gm_rep_weight(p, size) * (double)size;
+	double wb = p->sample_bytes ? gm_rep_weight(p, size) * (double)size : (double)size;
+	if (p->sample_bytes)
 		st->tl_live += wb, p->tl_live += wb;
-	}
+	if (st->fin_frees[0] + st->fin_frees[1])
+		p->fin_live += wb;
 }
 
 
@@ -301,13 +303,33 @@ static void gm_rep_alloc(struct gm_rep_model *m, struct gm_rep_proc *p, const st
 	gm_rep_block_put(m, p, ptr, size, stack, ev->ts >= m->from_ns);
 }
 
-void gm_rep_free(struct gm_rep_proc *p, uint64_t ptr)
+void gm_rep_free(struct gm_rep_proc *p, uint64_t ptr, int freer)
 {
+	int fin = freer == GM_FREER_FINALIZER || freer == GM_FREER_CLEANUP, first = 0;
+	if (fin) { /* the backlog as this free begins: a new stack's live bytes join fin_live */
+		struct gm_rep_block *blk = gm_rep_block_find(p, ptr);
+		struct gm_rep_stack *s0 = blk ? &p->stacks[blk->stack] : NULL;
+		if (s0 && !(s0->fin_frees[0] + s0->fin_frees[1])) {
+			p->fin_live += p->sample_bytes ? s0->tl_live : (double)s0->live_bytes;
+			first = 1; /* block_take below does not count this block out yet */
+		}
+		if (p->fin_live > p->fin_peak)
+			p->fin_peak = p->fin_live;
+	}
 	struct gm_rep_block b;
-	if (gm_rep_block_take(p, ptr, &b) != 0)
+	if (gm_rep_block_take(p, ptr, &b) != 0) {
 		p->unknown_frees++;
-	else
-		p->stacks[b.stack].frees++;
+		return;
+	}
+	struct gm_rep_stack *st = &p->stacks[b.stack];
+	st->frees++;
+	if (fin) {
+		if (first)
+			p->fin_live -= p->sample_bytes ? gm_rep_weight(p, b.size) * (double)b.size : (double)b.size;
+		st->fin_frees[freer - 1]++;
+		st->fin_bytes[freer - 1] += gm_rep_weight(p, b.size) * (double)b.size;
+		p->fin_frees++;
+	}
 }
 
 /* realloc: the moved block stays attributed to its ORIGINAL allocation stack. */
@@ -322,7 +344,7 @@ static void gm_rep_realloc(struct gm_rep_model *m, struct gm_rep_proc *p, const 
 	}
 	if (!out) {
 		if (ev->v[GM_F_ERR] == 0 && size == 0)
-			gm_rep_free(p, in); /* realloc(p, 0) */
+			gm_rep_free(p, in, GM_FREER_OTHER); /* realloc(p, 0) */
 		else
 			p->failed_allocs++;
 		return;
@@ -610,7 +632,7 @@ void gm_rep_c_event(struct gm_rep_model *m, struct gm_rep_proc *p, const struct 
 		break;
 	case GM_EV_FREE:
 		if (v[GM_F_PTR])
-			gm_rep_free(p, (uint64_t)v[GM_F_PTR]);
+			gm_rep_free(p, (uint64_t)v[GM_F_PTR], ev->has[GM_F_FREER] ? (int)v[GM_F_FREER] : GM_FREER_OTHER);
 		break;
 	default:
 		break;

@@ -46,6 +46,9 @@ struct gm_rep_stack {
 	uint64_t allocs;        /* allocations made here (successful) */
 	uint64_t alloc_bytes;   /* their total size */
 	uint64_t frees;         /* frees (or moves by realloc) of blocks from here */
+	uint64_t fin_frees[2];  /* ... of which by the finalizer goroutine, a cleanup goroutine
+				   (enum gm_freer - 1: the free's `freer`) */
+	double fin_bytes[2];    /* the bytes those freed (weighted when sampled) */
 	uint64_t first_ts, last_ts; /* first and last allocation (ns) */
 	double est_live_bytes;  /* live_bytes, weighted (sampled traces) */
 	double est_live_count;  /* live_count, weighted */
@@ -180,6 +183,14 @@ struct gm_rep_result {
 	int ntruncated;                        /* suspects whose stack is truncated at the cgo boundary */
 	uint64_t truncated_bytes;              /* their live bytes */
 	uint64_t suspects_stderr;              /* standard error of suspects_bytes (sampled; 0 exact) */
+	/* C memory freed by Go finalizers and cleanups (docs/report.md, "Finalizers") */
+	uint32_t *waiting;                     /* stacks whose blocks the finalizer/cleanup goroutines free
+						  (gm_rep_fin_paced) still holding live bytes, by bytes */
+	int nwaiting;
+	uint64_t waiting_bytes;                /* their live bytes at the end: waiting for a GC, not leaked */
+	uint64_t fin_freed[2];                 /* bytes freed by the finalizer goroutine, cleanup goroutines */
+	uint64_t fin_freed_blocks;             /* blocks freed by either */
+	uint64_t fin_backlog_peak;             /* most live bytes of those stacks at one sample (or the end) */
 	uint64_t c_heap_live_stderr;           /* standard error of c_heap_live (sampled; 0 exact) */
 	int approximate;                       /* lost data may distort the figures */
 };
@@ -210,6 +221,11 @@ struct gm_rep_proc {
 	double est_live_bytes;                 /* the same, weighted (set by the analysis) */
 	double est_live_var;                   /* its variance (Horvitz-Thompson; 0 when exact) */
 	uint64_t unknown_frees;                /* frees/reallocs of pointers never seen allocated */
+	uint64_t fin_frees;                    /* frees by the finalizer or a cleanup goroutine */
+	double fin_live;                       /* live bytes (weighted) of the stacks some of whose blocks
+						  finalizers or cleanups freed, as blocks come and go */
+	double fin_peak;                       /* fin_live's highest, taken as each such free begins:
+						  the most C memory that waited for them at once */
 	uint64_t failed_allocs;                /* allocations that returned NULL */
 	/* stacks */
 	struct gm_rep_stack *stacks; uint32_t nstacks, capstacks;

@@ -24,8 +24,8 @@ uint32_t gm_rep_stack_intern(struct gm_rep_model *m, struct gm_rep_proc *p, cons
 uint32_t gm_rep_ev_stack(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev);
 /* Apply a malloc-family event (or one rebuilt from a queued op) to p's live blocks. */
 void gm_rep_c_event(struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_ev *ev);
-/* Free ptr's block (unknown pointers counted). */
-void gm_rep_free(struct gm_rep_proc *p, uint64_t ptr);
+/* Free ptr's block (unknown pointers counted); freer: enum gm_freer. */
+void gm_rep_free(struct gm_rep_proc *p, uint64_t ptr, int freer);
 /* A time in the tracer's clock cycles -> ns from origin. */
 uint64_t gm_rep_cycles_ns(struct gm_rep_model *m, const struct gm_rep_ev *ev, uint64_t cycles);
 /* The slot of stack id `id` (its id 0 when not defined), or NULL. */
@@ -50,6 +50,14 @@ enum gm_rep_trigger gm_rep_trigger(struct gm_rep_model *m, struct gm_rep_proc *p
  * the Go heap's resident pages: the Go runtime's metadata, stacks and the rest (0 floor; -1
  * when anon is unknown). */
 int64_t gm_rep_other_anon(int64_t anon, int64_t c_live, int64_t c_retained, int64_t c_mmap, int64_t go_res);
+
+/* Whether the blocks of stack st are freed by Go finalizers or cleanups: at least one of its
+ * frees, and at least half of them, ran on the finalizer or a cleanup goroutine. */
+static inline int gm_rep_fin_paced(const struct gm_rep_stack *st)
+{
+	uint64_t f = st->fin_frees[0] + st->fin_frees[1];
+	return f && f * 2 >= st->frees;
+}
 
 /* ---- order.c ---- */
 /* Whether a C-heap record stamped at ts lies before p's window (counted; then not applied). */

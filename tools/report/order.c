@@ -48,6 +48,8 @@ static void gm_rep_op_apply(struct gm_rep_model *m, struct gm_rep_proc *p, const
 	ev.v[GM_F_ERR] = op.err;
 	if (op.has_nmemb)
 		ev.has[GM_F_NMEMB] = 1;
+	if (op.kind == GM_EV_FREE) /* a batch record's size word says who freed (enum gm_freer) */
+		ev.v[GM_F_FREER] = (int64_t)op.size, ev.has[GM_F_FREER] = 1;
 	if (op.stack < p->nstacks) {
 		const struct gm_rep_stack *st = &p->stacks[op.stack];
 		uint32_t d = st->depth < GM_REP_OP_MAX_DEPTH ? st->depth : GM_REP_OP_MAX_DEPTH;
@@ -56,7 +58,7 @@ static void gm_rep_op_apply(struct gm_rep_model *m, struct gm_rep_proc *p, const
 	}
 	gm_rep_c_event(m, p, &ev);
 	if (op.freed)
-		gm_rep_free(p, op.ptr);
+		gm_rep_free(p, op.ptr, GM_FREER_OTHER);
 }
 
 /* Apply the oldest queued op of p. */
@@ -123,7 +125,9 @@ void gm_rep_op_push_ev(struct gm_rep_model *m, struct gm_rep_proc *p, const stru
 {
 	const int64_t *v = ev->v;
 	struct gm_rep_op op = {
-		.ts = ev->ts, .ptr = (uint64_t)v[GM_F_PTR], .size = (uint64_t)v[GM_F_SIZE],
+		.ts = ev->ts, .ptr = (uint64_t)v[GM_F_PTR],
+		/* a free's size word holds who freed, as in a batch record */
+		.size = ev->kind == GM_EV_FREE ? (ev->has[GM_F_FREER] ? (uint64_t)v[GM_F_FREER] : 0) : (uint64_t)v[GM_F_SIZE],
 		.in_ptr = (uint64_t)v[GM_F_IN_PTR], .nmemb = (uint64_t)v[GM_F_NMEMB],
 		.err = (int32_t)v[GM_F_ERR], .kind = (uint8_t)ev->kind,
 		.has_nmemb = ev->has[GM_F_NMEMB],

@@ -67,6 +67,39 @@ static double gm_txt_secs(const struct gm_rep_model *m, uint64_t ts)
 }
 
 /* ---- sections ---- */
+/* A stack's frames, symbolized, one line each (inlined ones too). */
+static void gm_txt_frames(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p, const struct gm_rep_stack *st)
+{
+	const uint64_t *fr = gm_rep_stack_frames(p, st);
+	for (uint32_t k = 0; k < st->depth; k++) {
+		struct gm_sym_result sr = gm_rep_symbolize(m, p, fr[k]);
+		for (unsigned j = 0; j < sr.n; j++) {
+			const struct gm_sym_frame *f = &sr.frames[j];
+			const char *mod = f->module ? strrchr(f->module, '/') : NULL;
+			if (j == 0)
+				fprintf(o, "      0x%-14" PRIx64 " %s", fr[k], f->func ? f->func : "?");
+			else
+				fprintf(o, "      %-16s %s", "", f->func ? f->func : "?");
+			if (f->file)
+				fprintf(o, "  %s:%d", f->file, f->line);
+			if (f->module)
+				fprintf(o, "  [%s]", mod ? mod + 1 : f->module);
+			if (f->inlined)
+				fputs("  (inlined)", o);
+			if (f->status == GM_SYM_MISSING)
+				fputs("  (missing)", o);
+			else if (f->status == GM_SYM_CHANGED)
+				fputs("  (changed: build id differs)", o);
+			fputc('\n', o);
+		}
+	}
+	if (!st->depth)
+		fputs("      (no stack recorded)\n", o);
+	else if (st->truncated == 1)
+		fputs("      (truncated: the stack ends at the cgo boundary, the Go code that called it is unknown; "
+		      "see the warnings)\n", o);
+}
+
 static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 {
 	const struct gm_rep_result *r = &p->res;
@@ -222,34 +255,24 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 				st->grow_ticks >= 2 && st->shrink_ticks == 0 ? " growing" : "",
 				st->map_count ? " and C mappings" : "");
 		}
-		const uint64_t *fr = gm_rep_stack_frames(p, st);
-		for (uint32_t k = 0; k < st->depth; k++) {
-			struct gm_sym_result sr = gm_rep_symbolize(m, p, fr[k]);
-			for (unsigned j = 0; j < sr.n; j++) {
-				const struct gm_sym_frame *f = &sr.frames[j];
-				const char *mod = f->module ? strrchr(f->module, '/') : NULL;
-				if (j == 0)
-					fprintf(o, "      0x%-14" PRIx64 " %s", fr[k], f->func ? f->func : "?");
-				else
-					fprintf(o, "      %-16s %s", "", f->func ? f->func : "?");
-				if (f->file)
-					fprintf(o, "  %s:%d", f->file, f->line);
-				if (f->module)
-					fprintf(o, "  [%s]", mod ? mod + 1 : f->module);
-				if (f->inlined)
-					fputs("  (inlined)", o);
-				if (f->status == GM_SYM_MISSING)
-					fputs("  (missing)", o);
-				else if (f->status == GM_SYM_CHANGED)
-					fputs("  (changed: build id differs)", o);
-				fputc('\n', o);
-			}
+		gm_txt_frames(o, m, p, st);
+	}
+	if (r->fin_freed_blocks) {
+		fprintf(o, "\nC memory freed by Go finalizers and cleanups (not leaks: it waits for the GC)\n"
+			   "  freed by the finalizer goroutine: %s; by cleanup goroutines: %s; %" PRIu64 " blocks\n",
+			gm_txt_size(b, sizeof b, (int64_t)r->fin_freed[0], ap), gm_txt_size(pm, sizeof pm, (int64_t)r->fin_freed[1], ap),
+			r->fin_freed_blocks);
+		fprintf(o, "  waiting at once, at most: %s; still waiting at the end: ", gm_txt_size(b, sizeof b, (int64_t)r->fin_backlog_peak, ap));
+		fprintf(o, "%s in %d stack%s\n", gm_txt_size(b, sizeof b, (int64_t)r->waiting_bytes, ap), r->nwaiting,
+			r->nwaiting == 1 ? "" : "s");
+		for (int i = 0; i < r->nwaiting && i < m->opts.top; i++) {
+			const struct gm_rep_stack *st = &p->stacks[r->waiting[i]];
+			fprintf(o, "  #%d %s in %s%" PRIu64 " block%s (%" PRIu64 " freed by finalizers/cleanups of %" PRIu64 " freed)\n",
+				i + 1, gm_txt_size(b, sizeof b, (int64_t)gm_rep_suspect_bytes(st, win), ap),
+				p->sample_bytes ? "~" : "", gm_rep_suspect_count(st, win), gm_rep_suspect_count(st, win) == 1 ? "" : "s",
+				st->fin_frees[0] + st->fin_frees[1], st->frees);
+			gm_txt_frames(o, m, p, st);
 		}
-		if (!st->depth)
-			fputs("      (no stack recorded)\n", o);
-		else if (st->truncated == 1)
-			fputs("      (truncated: the stack ends at the cgo boundary, the Go code that called it is unknown; "
-			      "see the warnings)\n", o);
 	}
 }
 

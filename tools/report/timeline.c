@@ -181,18 +181,20 @@ void gm_rep_tl_analyze(struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_rep_tl_catch_up(m, p, UINT64_MAX);
 	uint32_t n = gm_rep_tl_points(t);
 	for (uint32_t i = 0; i < n; i++) {
-		t->pt[i].c_mmap = 0;
+		t->pt[i].c_mmap = 0, t->pt[i].fin_live = 0;
 		memset(t->pt[i].released, 0, sizeof t->pt[i].released);
 	}
 	for (uint32_t r = 0; r < t->nrows; r++) {
 		struct gm_rep_stack *st = &p->stacks[t->rows[r].stack];
 		int c = gm_rep_classify(m, p, st, GM_ORIGIN_LIBC) == GM_CLS_C;
-		int trig = gm_rep_trigger(m, p, st);
+		int trig = gm_rep_trigger(m, p, st), fin = gm_rep_fin_paced(st);
 		for (uint32_t i = 0; i < n; i++) {
 			const struct gm_rep_tl_cell *cell = &t->rows[r].cell[i];
 			if (c)
 				t->pt[i].c_mmap += (int64_t)cell->map;
 			t->pt[i].released[trig] += cell->madv;
+			if (fin)
+				t->pt[i].fin_live += cell->live;
 		}
 	}
 	for (uint32_t i = 0; i < n; i++) {

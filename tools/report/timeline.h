@@ -39,6 +39,7 @@ struct gm_rep_tl_point {
 	int64_t c_mmap;         /* live direct C mappings (the final split's rule) */
 	int64_t go_other;       /* Go runtime metadata, stacks, other anonymous memory (-1: unknown) */
 	uint64_t released[4];   /* bytes released by madvise up to ts, by trigger (GM_TRIG_COUNT) */
+	double fin_live;        /* live bytes of the stacks Go finalizers/cleanups free (gm_rep_fin_paced) */
 };
 
 /* One stack's values at each point. */
