@@ -81,7 +81,7 @@ static void gm_html_frames_free(struct gm_html_frames *t)
 /* Go or C: a frame whose source file is Go source or Go assembly (.go, .s: what .gopclntab
  * gives for every Go function, cgo's generated Go included) is Go; any other symbolized
  * frame is C (cgo's C side _cgo_*.c, libraries, the program's C code); one without a
- * function is "?". The rule of the model's runtime-only test (model.c). */
+ * function is "?". The rule of the runtime-only test of the analysis (analyze.c). */
 static const char *gm_html_kind(const struct gm_sym_frame *f)
 {
 	if (!f->func)

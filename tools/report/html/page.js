@@ -4,7 +4,9 @@
  * stack of each reported process (html.c) for the flame graph; and draws plain SVG, one
  * section per process. No library, nothing fetched. Plain ES2017, no modules.
  * Hooks for tests/e2e/report_html.sh: body[data-gm-ready], each chart's data-chart and
- * data-points, the flame graph's data-nodes; errors land in #gm-errors (page.html). */
+ * data-points, the flame graph's data-nodes and data-total, the search's data-matched (a
+ * search can come with the address: page.html#search=NAME); errors land in #gm-errors
+ * (page.html). */
 (function () {
 	'use strict';
 
@@ -156,7 +158,7 @@
 
 	/* ---- frames ---- */
 	/* A Go frame: its file is Go source or Go assembly (what .gopclntab gives); the rule of
-	 * the model's runtime-only test (tools/report/model.c) and of html.c. */
+	 * runtime-only test of the analysis (tools/report/analyze.c) and of html.c. */
 	function isGoFile(file) { return /\.(go|s)$/.test(file || ''); }
 	function frameName(f) { return f.function || f.address; }
 	/* The program's own Go frame of a stack: not the runtime's, not cgo's plumbing. */
@@ -488,6 +490,9 @@
 			info.textContent = query ? 'matched: ' + fmtBytes(got) + ' of ' + fmtBytes(rootN.v) + ' (' + fmtPct(rootN.v ? got / rootN.v : 0) + ')' : '';
 			draw();
 		}
+		/* a link can carry a search: page.html#search=main.leak */
+		var hm = /(?:^#|&)search=([^&]*)/.exec(window.location.hash || '');
+		if (hm) input.value = decodeURIComponent(hm[1]);
 		input.addEventListener('input', search);
 		reset.addEventListener('click', function () { zoom = rootN; draw(); });
 		root.addEventListener('click', function (ev) {
@@ -511,8 +516,8 @@
 	}
 
 	/* ---- tables ---- */
-	function table(head, rows, numeric) {
-		return el('div', { class: 'gm-table-wrap' }, [el('table', { class: 'gm-table' }, [
+	function table(name, head, rows, numeric) {
+		return el('div', { class: 'gm-table-wrap' }, [el('table', { class: 'gm-table', 'data-table': name }, [
 			el('thead', {}, [el('tr', {}, head.map(function (h, i) { return el('th', { class: numeric[i] ? 'gm-num' : null, text: h }); }))]),
 			el('tbody', {}, rows.map(function (r) {
 				return el('tr', {}, r.map(function (c, i) {
@@ -530,7 +535,7 @@
 	}
 	function suspectsTable(p) {
 		var sampled = p.sampled_allocations > 0;
-		return table(['#', 'live', 'kind', 'live blocks', 'allocated', 'freed', 'first seen', 'last seen', 'stack (innermost first)'],
+		return table('suspects', ['#', 'live', 'kind', 'live blocks', 'allocated', 'freed', 'first seen', 'last seen', 'stack (innermost first)'],
 			p.leak_suspects.map(function (s, i) {
 				var tags = [];
 				if (s.growing) tags.push(el('span', { class: 'gm-tag gm-bad', text: 'growing' }));
@@ -559,7 +564,7 @@
 		var r = p.releases || {}, total = TRIGGERS.reduce(function (s, k) { return s + (r[k] || 0); }, 0);
 		sec.appendChild(el('h3', { text: 'Go heap released to the OS (madvise), by trigger' }));
 		if (!total) { sec.appendChild(el('p', { class: 'gm-note', text: 'No release during the trace.' })); return; }
-		sec.appendChild(table(['trigger', 'released', 'share'], TRIGGERS.filter(function (k) { return r[k]; }).map(function (k) {
+		sec.appendChild(table('releases', ['trigger', 'released', 'share'], TRIGGERS.filter(function (k) { return r[k]; }).map(function (k) {
 			return [el('span', {}, [el('span', { class: 'gm-swatch', style: 'background:' + C_TRIGGER[k] }), ' ' + k]), fmtBytes(r[k]), fmtPct(r[k] / total)];
 		}), [false, true, true]));
 		var notes = 'MADV_DONTNEED ' + fmtBytes(r.madv_dontneed) + ', MADV_FREE ' + fmtBytes(r.madv_free) + '.';
@@ -571,7 +576,7 @@
 		var rises = releaseRises(tl), idx = Object.keys(rises).map(Number).sort(function (a, b) { return a - b; });
 		if (!idx.length) return;
 		var d = el('details', {}, [el('summary', { text: 'releases between the timeline\u2019s points (' + idx.length + ')' })]);
-		d.appendChild(table(['up to', 'sample'].concat(TRIGGERS), idx.map(function (i) {
+		d.appendChild(table('release-points', ['up to', 'sample'].concat(TRIGGERS), idx.map(function (i) {
 			var row = [fmtSecs(tl.t_s[i]), tl.kind ? tl.kind[i] : ''];
 			TRIGGERS.forEach(function (k) {
 				var x = rises[i].filter(function (e) { return e.trigger === k; })[0];
