@@ -78,18 +78,33 @@ static void gm_html_frames_free(struct gm_html_frames *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* Go or C: a frame whose source file is Go source or Go assembly (.go, .s: what .gopclntab
- * gives for every Go function, cgo's generated Go included) is Go; any other symbolized
- * frame is C (cgo's C side _cgo_*.c, libraries, the program's C code); one without a
- * function is "?". The rule of the runtime-only test of the analysis (analyze.c). */
+/* Whether a function name carries a GCC clone suffix after its first '.' (foo.part.0,
+ * foo.isra.0, foo.constprop.0, foo.cold, foo.lto_priv.0, ...): a C name, not pkg.Name. */
+static int gm_html_gcc_clone(const char *fn)
+{
+	static const char *const sfx[] = { "part.", "isra.", "constprop.", "lto_priv.", "clone.", "cold.", NULL };
+	const char *dot = strchr(fn, '.');
+	if (!dot++)
+		return 0;
+	for (int k = 0; sfx[k]; k++)
+		if (!strncmp(dot, sfx[k], strlen(sfx[k])))
+			return 1;
+	return !strcmp(dot, "cold") || !strcmp(dot, "localalias");
+}
+
+/* Go or C (docs/report-html.md, "Go and C frames"): a frame is Go when its source file is Go
+ * source or Go assembly (.go, .s: what .gopclntab gives for every Go function, cgo's
+ * generated Go included) and its function is named like Go's (pkg.Name: a '.', not a GCC
+ * clone suffix); any other symbolized frame is C: cgo's C side (_cgo_*, the preamble's C
+ * functions, which #line directives place in the .go file), libraries, the program's C code.
+ * A frame without a function is "?". page.js applies the same rule to the suspects' frames. */
 static const char *gm_html_kind(const struct gm_sym_frame *f)
 {
 	if (!f->func)
 		return "?";
 	size_t n = f->file ? strlen(f->file) : 0;
-	if ((n > 3 && !strcmp(f->file + n - 3, ".go")) || (n > 2 && !strcmp(f->file + n - 2, ".s")))
-		return "go";
-	return "c";
+	int gofile = (n > 3 && !strcmp(f->file + n - 3, ".go")) || (n > 2 && !strcmp(f->file + n - 2, ".s"));
+	return gofile && strchr(f->func, '.') && !gm_html_gcc_clone(f->func) ? "go" : "c";
 }
 
 static uint64_t gm_html_hash(const char *s)

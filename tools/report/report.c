@@ -307,16 +307,18 @@ static int gm_report_one(const char *dir, const struct gm_rep_opts *o, enum gm_r
 		gm_rep_model_free(&m);
 		return 1;
 	}
-	if (fmt == GM_FMT_JSON)
+	if (fmt == GM_FMT_JSON) {
 		gm_rep_write_json(out, &m, dir);
-	else if (fmt == GM_FMT_HTML && gm_rep_write_html(out, &m, dir) != 0) {
-		fprintf(stderr, "gomemtrace report: --format html: %s\n", strerror(errno));
-		rc = 1;
-	}
-	else if (fmt == GM_FMT_FOLDED)
+	} else if (fmt == GM_FMT_HTML) {
+		if (gm_rep_write_html(out, &m, dir) != 0) {
+			fprintf(stderr, "gomemtrace report: --format html: %s\n", strerror(errno));
+			rc = 1;
+		}
+	} else if (fmt == GM_FMT_FOLDED) {
 		rc = gm_rep_write_folded(out, &m) != 0;
-	else
+	} else {
 		gm_rep_write_text(out, &m, dir);
+	}
 	if (fflush(out) != 0 || (out != stdout && out != given && fclose(out) != 0)) {
 		fprintf(stderr, "gomemtrace report: write error: %s\n", strerror(errno));
 		rc = 1;

@@ -157,15 +157,20 @@
 	var PALETTE = ['#e8590c', '#1c7ed6', '#2f9e44', '#ae3ec9', '#f59f00', '#0c8599', '#e64980', '#5c940d', '#6741d9', '#868e96'];
 
 	/* ---- frames ---- */
-	/* A Go frame: its file is Go source or Go assembly (what .gopclntab gives); the rule of
-	 * runtime-only test of the analysis (tools/report/analyze.c) and of html.c. */
-	function isGoFile(file) { return /\.(go|s)$/.test(file || ''); }
+	/* A Go frame: its file is Go source or Go assembly (what .gopclntab gives) and its function
+	 * is named pkg.Name (not a GCC clone foo.part.0: cgo's C preamble has .go file names
+	 * too). The rule of html.c's gm_html_kind (docs/report-html.md, "Go and C frames"). */
+	function isGoFrame(f) {
+		var fn = f.function || '';
+		return /\.(go|s)$/.test(f.file || '') && fn.indexOf('.') >= 0 &&
+			!/^[^.]*\.(part\.|isra\.|constprop\.|lto_priv\.|clone\.|cold\.|cold$|localalias$)/.test(fn);
+	}
 	function frameName(f) { return f.function || f.address; }
 	/* The program's own Go frame of a stack: not the runtime's, not cgo's plumbing. */
 	function programFrame(frames) {
 		for (var i = 0; i < frames.length; i++) {
 			var f = frames[i], fn = f.function || '';
-			if (isGoFile(f.file) && !/^(runtime[./]|_cgo_|main\._C|_C)/.test(fn)) return f;
+			if (isGoFrame(f) && !/^(runtime[./]|_cgo_|main\._C|_C)/.test(fn)) return f;
 		}
 		return null;
 	}
@@ -312,7 +317,7 @@
 			.sort(function (a, b) { return a.base - b.base; });
 		var per = Math.max(1, Math.ceil(chunks.length / 160)), rows = [];
 		for (var i = 0; i < chunks.length; i += per) rows.push(chunks.slice(i, i + per));
-		var rh = Math.max(2, Math.min(14, Math.floor(420 / Math.max(1, rows.length))));
+		var rh = Math.max(2, Math.min(24, Math.floor(420 / Math.max(1, rows.length))));
 		var ML = 118, top = 8, ph = rows.length * rh, H = top + ph + 40, pw = W - ML - M.r;
 		var lo = n ? t[0] : 0, hi = n ? t[n - 1] : 1;
 		if (!(hi > lo)) { lo = Math.max(0, lo - 0.5); hi = lo + 1; }
@@ -528,7 +533,7 @@
 	function framesList(frames) {
 		return el('ol', { class: 'gm-frames gm-mono' }, frames.map(function (f) {
 			var where = f.file ? ' ' + f.file + ':' + f.line : '', mod = f.module ? ' [' + f.module.replace(/^.*\//, '') + ']' : '';
-			return el('li', { class: isGoFile(f.file) ? 'gm-frame-go' : 'gm-frame-c' },
+			return el('li', { class: isGoFrame(f) ? 'gm-frame-go' : 'gm-frame-c' },
 				[f.address + ' ' + (f.function || '?') + where + mod + (f.inlined ? ' (inlined)' : '') +
 					(f.status !== 'ok' ? ' (' + f.status + ')' : '')]);
 		}));
@@ -684,6 +689,7 @@
 			if (tl.go_chunks && tl.go_chunks.chunks && tl.go_chunks.chunks.length) {
 				sec.appendChild(el('p', { class: 'gm-note', text: 'Chunks \u00d7 time: each row is a 4 MiB chunk of the Go heap (by base address), each column a point of the timeline; ' +
 					'a cell\u2019s colours are the shares of its pages in use, free but retained, and released. Arenas and spans are visible as they fill, free and are scavenged. ' +
+					(tl.chunks_untracked ? 'Chunks beyond the reader\u2019s bound (4096, 16 GiB) have no row. ' : '') +
 					'LazyFree (released with MADV_FREE, still in RSS) is known for the whole process only' +
 					(p.final && p.final.go_heap_lazyfree ? ': ' + fmtBytes(p.final.go_heap_lazyfree) + ' at the end.' : '.') }));
 				var cbox = el('div', { class: 'gm-plot', 'data-plot': 'go-chunks' });
@@ -694,13 +700,15 @@
 			sec.appendChild(el('h3', { text: 'Live C memory of the top leak suspects over time' }));
 			if (tl.stacks && tl.stacks.length) {
 				if (tl.stacks_untracked)
-					sec.appendChild(el('p', { class: 'gm-note', text: 'Some stacks\u2019 bytes over time were not kept (the reader\u2019s bound): their curves undercount.' }));
+					sec.appendChild(el('p', { class: 'gm-note', text: 'Some stacks were beyond the reader\u2019s bound of stacks followed over time: ' +
+						'C direct mmap, releases and these curves undercount (C heap, live does not).' }));
 				var sbox = el('div', { class: 'gm-plot', 'data-plot': 'stacks' });
 				sec.appendChild(sbox);
 				timeChart(sbox, { name: 'stacks', title: 'live bytes by suspect', t: t, kinds: tl.kind, height: 280, yTitle: 'live C memory (bytes)',
 					series: tl.stacks.map(function (s, k) {
 						var su = sus[s.suspect];
-						return { key: 'stack' + s.suspect, label: su ? suspectLabel(su, s.suspect) : '#' + (s.suspect + 1), color: PALETTE[k % PALETTE.length], values: s.bytes };
+						return { key: 'stack' + s.suspect, label: (su ? suspectLabel(su, s.suspect) : '#' + (s.suspect + 1)) + (s.bytes ? '' : ' (not followed over time)'),
+							color: PALETTE[k % PALETTE.length], values: s.bytes || [] };
 					}) });
 			} else {
 				sec.appendChild(el('p', { class: 'gm-note', text: 'No leak suspect to follow.' }));
