@@ -432,7 +432,7 @@
 		});
 		(function sort(nd) { nd.kids.sort(function (a, b) { return b.v - a.v || (a.name < b.name ? -1 : 1); }); nd.kids.forEach(sort); })(rootN);
 		var bar = el('div', { class: 'gm-flame-bar' });
-		var input = el('input', { type: 'search', placeholder: 'search functions (substring, any case)', 'aria-label': 'search functions' });
+		var input = el('input', { type: 'search', placeholder: 'search functions', title: 'a part of a function name, in any case', 'aria-label': 'search functions' });
 		var info = el('span', { class: 'gm-match-info', 'data-matched': '0' });
 		var reset = el('button', { type: 'button', text: 'reset zoom' });
 		bar.appendChild(input);
@@ -660,7 +660,8 @@
 			}
 			sec.appendChild(el('h3', { text: 'RSS over time, split by owner' }));
 			sec.appendChild(el('p', { class: 'gm-note', text: 'Stacked: the parts sum to RSS (the line). Triangles on top: Go heap releases to the OS ' +
-				'(colour: trigger); dashed flags: the findings, judged at the last sample' + (band ? '; shaded: from the first leak suspect\u2019s first allocation' : '') + '.' + decim }));
+				'(colour: trigger); dashed flags: the findings, judged at the last sample' + (band ? '; shaded: from the first leak suspect\u2019s first allocation' : '') + '. ' +
+				'Click a legend entry to hide or show it (e.g. shared memory, mostly LTTng\u2019s ring buffers).' + decim }));
 			var rssMax = Math.max.apply(null, tl.rss.map(function (v) { return v || 0; }));
 			var cgMax = tl.cgroup_current ? Math.max.apply(null, tl.cgroup_current.map(function (v) { return v || 0; })) : 0;
 			var ser = C_RSS.map(function (s) { return Object.assign({ stacked: true, values: tl[s.key] || [] }, s); });
@@ -668,7 +669,7 @@
 			if (cgMax > 0)
 				ser.push({ key: 'cgroup_current', label: 'cgroup memory' + (cgMax > 1.5 * rssMax ? ' (far above RSS: hidden, click to show)' : ''),
 					color: '#e64980', values: tl.cgroup_current, dashed: true, hidden: cgMax > 1.5 * rssMax });
-			var chartBox = el('div', { class: 'gm-plot', 'data-plot': 'rss' });
+			var chartBox = el('div', { class: 'gm-plot', 'data-plot': 'rss', id: 'gm-p' + pi + '-rss' });
 			sec.appendChild(chartBox);
 			timeChart(chartBox, { name: 'rss', title: 'RSS split over time', t: t, kinds: tl.kind, series: ser, height: 360,
 				marks: marks, flags: flags, band: band, extra: extra });
@@ -679,7 +680,7 @@
 
 			sec.appendChild(el('h3', { text: 'Go heap' }));
 			if (tl.go_heap_in_use && tl.go_heap_in_use.some(function (v) { return v !== null; })) {
-				var gbox = el('div', { class: 'gm-plot', 'data-plot': 'go-heap' });
+				var gbox = el('div', { class: 'gm-plot', 'data-plot': 'go-heap', id: 'gm-p' + pi + '-go-heap' });
 				sec.appendChild(gbox);
 				timeChart(gbox, { name: 'go-heap', title: 'Go heap over time', t: t, kinds: tl.kind, height: 260, extra: extra, marks: marks,
 					series: C_GOHEAP.map(function (s) { return Object.assign({ values: tl[s.key] || [] }, s); }) });
@@ -692,7 +693,7 @@
 					(tl.chunks_untracked ? 'Chunks beyond the reader\u2019s bound (4096, 16 GiB) have no row. ' : '') +
 					'LazyFree (released with MADV_FREE, still in RSS) is known for the whole process only' +
 					(p.final && p.final.go_heap_lazyfree ? ': ' + fmtBytes(p.final.go_heap_lazyfree) + ' at the end.' : '.') }));
-				var cbox = el('div', { class: 'gm-plot', 'data-plot': 'go-chunks' });
+				var cbox = el('div', { class: 'gm-plot', 'data-plot': 'go-chunks', id: 'gm-p' + pi + '-go-chunks' });
 				sec.appendChild(cbox);
 				chunkMap(cbox, tl);
 			}
@@ -702,7 +703,7 @@
 				if (tl.stacks_untracked)
 					sec.appendChild(el('p', { class: 'gm-note', text: 'Some stacks were beyond the reader\u2019s bound of stacks followed over time: ' +
 						'C direct mmap, releases and these curves undercount (C heap, live does not).' }));
-				var sbox = el('div', { class: 'gm-plot', 'data-plot': 'stacks' });
+				var sbox = el('div', { class: 'gm-plot', 'data-plot': 'stacks', id: 'gm-p' + pi + '-stacks' });
 				sec.appendChild(sbox);
 				timeChart(sbox, { name: 'stacks', title: 'live bytes by suspect', t: t, kinds: tl.kind, height: 280, yTitle: 'live C memory (bytes)',
 					series: tl.stacks.map(function (s, k) {
@@ -721,7 +722,7 @@
 			sec.appendChild(el('p', { class: 'gm-note', text: 'Every stack holding live C memory (malloc blocks and direct C mappings) at the end: ' +
 				fmtBytes(stacks.total) + ' in ' + fmtCount(stacks.stacks.length) + ' stacks. Outermost caller on top; width: live bytes. ' +
 				'Blue: Go frames, orange: C frames.' }));
-			var fbox = el('div', { class: 'gm-plot', 'data-plot': 'flame' });
+			var fbox = el('div', { class: 'gm-plot', 'data-plot': 'flame', id: 'gm-p' + pi + '-flame' });
 			sec.appendChild(fbox);
 			flameGraph(fbox, stacks, 'pid ' + p.pid + ' ' + name);
 		} else {
