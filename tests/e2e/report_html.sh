@@ -112,5 +112,5 @@ grep -q 'class="gm-match"' "$d/search.out" || gm_fail "the search highlighted no
 # ---- a screenshot ----
 gm_chromium "$d/shot" "file://$d/page.html" --hide-scrollbars --window-size=1280,2400 --screenshot="$d/page.png"
 [ "$(head -c 8 "$d/page.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || gm_fail "no PNG screenshot"
-gm_note "Go $v: $points points, $nfind finding(s), flame graph $total B in $nodes frames, search main.leakC $got B; $d/page.png"
+gm_note "Go $v: $points points, $nfind finding(s), flame graph $total B in $nodes frames, search main.leakC $got B; screenshot $d/page.png (GM_KEEP=1 keeps it)"
 echo "PASS: report_html"

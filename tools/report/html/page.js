@@ -636,7 +636,8 @@
 		if (!(p.findings || []).length)
 			fl.appendChild(el('li', { class: 'gm-finding gm-none', text: 'None above the thresholds (docs/report.md, \u201cFindings and thresholds\u201d).' }));
 		sec.appendChild(fl);
-		sec.appendChild(el('h3', { text: 'Memory at the end (' + ((p.final || {}).sample || 'no') + ' sample' +
+		var fs = (p.final || {}).sample;
+		sec.appendChild(el('h3', { text: 'Memory at the end (' + (fs && fs !== 'none' ? fs : 'no') + ' sample' +
 			((p.final || {}).at_s !== null && (p.final || {}).at_s !== undefined ? ', ' + fmtSecs(p.final.at_s) : '') + ')' }));
 		sec.appendChild(figures(p));
 
@@ -644,8 +645,8 @@
 		if (!tl || !tl.points) {
 			sec.appendChild(el('p', { class: 'gm-note', text: 'No samples in the trace: no memory over time (record with --sample-ms).' }));
 		} else {
-			var t = tl.t_s, decim = tl.samples > tl.points ? ' The trace has ' + tl.samples + ' samples: every ' + tl.stride +
-				'th is drawn (and the last), ' + tl.points + ' points.' : ' ' + tl.points + ' samples.';
+			var t = tl.t_s, decim = tl.samples > tl.points ? ' The trace has ' + tl.samples + ' samples: one in ' + tl.stride +
+				' is drawn (and the last), ' + tl.points + ' points.' : ' ' + tl.points + ' samples.';
 			var rises = releaseRises(tl), marks = {}, fAt = (p.final && p.final.at_s !== null && p.final.at_s !== undefined) ? p.final.at_s : t[t.length - 1];
 			Object.keys(rises).forEach(function (i) { marks[i] = rises[i].map(function (e) { return { color: C_TRIGGER[e.trigger] }; }); });
 			var flags = (p.findings || []).map(function (f, i) { return { t: fAt, label: (i + 1) + ' ' + f.kind }; });
@@ -665,7 +666,7 @@
 			var rssMax = Math.max.apply(null, tl.rss.map(function (v) { return v || 0; }));
 			var cgMax = tl.cgroup_current ? Math.max.apply(null, tl.cgroup_current.map(function (v) { return v || 0; })) : 0;
 			var ser = C_RSS.map(function (s) { return Object.assign({ stacked: true, values: tl[s.key] || [] }, s); });
-			ser.push({ key: 'rss', label: 'RSS', color: '#343a40', values: tl.rss, dots: true, width: 2.2 });
+			ser.push({ key: 'rss', label: 'RSS', color: 'currentColor', values: tl.rss, dots: true, width: 2.2 });
 			if (cgMax > 0)
 				ser.push({ key: 'cgroup_current', label: 'cgroup memory' + (cgMax > 1.5 * rssMax ? ' (far above RSS: hidden, click to show)' : ''),
 					color: '#e64980', values: tl.cgroup_current, dashed: true, hidden: cgMax > 1.5 * rssMax });
