@@ -598,7 +598,8 @@
 			['RSS', f.rss, '#495057'], ['C heap, live', f.c_heap_live, '#d9480f'],
 			['C allocator retained', f.c_allocator_retained, '#f59f00'], ['C direct mmap (virtual)', f.c_mmap, '#ffd43b'],
 			['Go heap in use', f.go_heap_in_use, '#1c7ed6'], ['Go heap free, retained', f.go_heap_free_retained, '#f08c00'],
-			['Go heap released', f.go_heap_released, '#868e96'], ['Go runtime other', f.go_runtime_other, '#74c0fc'],
+			['Go heap released', f.go_heap_released, '#868e96'], ['Go heap resident (in RAM)', f.go_heap_resident, '#1864ab'],
+			['Go runtime other', f.go_runtime_other, '#74c0fc'],
 			['files', f.file, '#94d82d'], ['shared memory', f.shmem, '#b197fc']];
 		if (p.cgroup) items.splice(1, 0, ['cgroup (the OOM killer\u2019s figure)', p.cgroup.current, '#e64980']);
 		return el('div', { class: 'gm-figures' }, items.map(function (it) {
