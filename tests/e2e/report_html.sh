@@ -12,6 +12,8 @@
 #    suspects and releases tables;
 #  - the flame graph's search (page.html#search=main.leakC) matches main.leakC's 2621440
 #    bytes, as --format folded counts them;
+#  - hovering each plot shows its tooltip, a legend entry hides its series, a click on
+#    main.leakC zooms the flame graph, with no error (a script added to a copy of the page);
 #  - a screenshot, kept in the scratch directory (GM_KEEP=1 keeps that).
 # No timing is asserted: chromium gets minutes, the page renders at load.
 . "$(dirname "$0")/lib.sh"
@@ -108,6 +110,45 @@ want=$(awk '/(^|;)main\.leakC(;|$| )/ { s += $NF } END { print s + 0 }' "$d/fold
 [ "$want" -ge $leak ] || gm_fail "folded: main.leakC holds $want, want >= $leak"
 [ "$got" = "$want" ] || gm_fail "search main.leakC matched ${got:-nothing} bytes, folded says $want"
 grep -q 'class="gm-match"' "$d/search.out" || gm_fail "the search highlighted nothing"
+
+# ---- hover, legend, zoom, driven by a script added to a copy of the page ----
+{ sed '/^<\/body>$/,$d' "$d/page.html"; cat <<'EOF'
+<script>
+(function () {
+	var out = [], tip = document.getElementById('gm-tip');
+	function move(e) {
+		var r = e.getBoundingClientRect();
+		e.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: r.left + r.width * 0.6, clientY: r.top + r.height * 0.5 }));
+		return tip.hidden ? 'hidden' : 'tip';
+	}
+	['rss', 'go-heap', 'go-chunks', 'stacks'].forEach(function (c) {
+		var s = document.querySelector('svg[data-chart="' + c + '"]');
+		/* the chunk map: over its first cell (its rows end above the time axis) */
+		out.push(c + ':' + (s ? move(c === 'go-chunks' ? s.querySelector('rect') : s) : 'none'));
+		if (s) s.dispatchEvent(new MouseEvent('mouseleave'));
+	});
+	var b = document.querySelector('.gm-plot[data-plot="rss"] .gm-legend button');
+	b.click();
+	out.push('legend:' + b.className);
+	b.click();
+	var fl = document.querySelector('svg[data-chart="flame"]'), before = fl.getAttribute('data-nodes');
+	var leaf = Array.prototype.filter.call(fl.querySelectorAll('text'), function (t) { return t.textContent === 'main.leakC'; })[0];
+	var r = leaf.parentNode.querySelector('rect');
+	out.push('flame:' + move(r));
+	r.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+	out.push('zoom:' + (fl.getAttribute('data-nodes') !== before ? 'changed' : 'same'));
+	document.body.setAttribute('data-gm-interact', out.join(' '));
+})();
+</script>
+</body>
+</html>
+EOF
+} >"$d/interact.html"
+gm_chromium "$d/interact" "file://$d/interact.html" --window-size=1280,3000 --dump-dom
+got=$(gm_attr "$d/interact.out" '<body[^>]*>' data-gm-interact)
+want='rss:tip go-heap:tip go-chunks:tip stacks:tip legend:gm-off flame:tip zoom:changed'
+[ "$got" = "$want" ] || gm_fail "interactions: got '$got', want '$want'"
+grep -qE 'id="gm-errors"[^>]*data-count="0"' "$d/interact.out" || gm_fail "JavaScript errors while hovering or zooming"
 
 # ---- a screenshot ----
 gm_chromium "$d/shot" "file://$d/page.html" --hide-scrollbars --window-size=1280,2400 --screenshot="$d/page.png"

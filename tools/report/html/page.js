@@ -609,7 +609,7 @@
 		}));
 	}
 
-	function procSection(doc, p, pi, stacks) {
+	function procSection(p, pi, stacks) {
 		var tl = p.timeline || null;
 		var sec = el('section', { class: 'gm-proc', 'data-pid': p.pid, 'data-generation': p.generation });
 		var name = p.procname || (p.exe || '?').replace(/^.*\//, '');
@@ -767,7 +767,7 @@
 		procs.forEach(function (p, i) {
 			var s = (stacks.processes || [])[i];
 			if (s && (s.pid !== p.pid || s.generation !== p.generation)) s = null;
-			main.appendChild(procSection(doc, p, i, s));
+			main.appendChild(procSection(p, i, s));
 		});
 		main.appendChild(el('p', { class: 'gm-note', text: 'Made by gomemtrace report --format html (schema ' + doc.schema +
 			'; the data of this page is its JSON report, in the page\u2019s #gm-data block). Bytes in KiB/MiB/GiB (1024-based), times in seconds since the trace started.' }));
