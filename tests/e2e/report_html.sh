@@ -105,10 +105,10 @@ grep -q 'Go heap released to the OS' "$dom" || gm_fail "no releases section"
 
 # ---- the search ----
 gm_chromium "$d/search" "file://$d/page.html#search=main.leakC" --dump-dom
-got=$(gm_attr "$d/search.out" '<span[^>]*class="gm-match-info"[^>]*>' data-matched)
+matched=$(gm_attr "$d/search.out" '<span[^>]*class="gm-match-info"[^>]*>' data-matched)
 want=$(awk '/(^|;)main\.leakC(;|$| )/ { s += $NF } END { print s + 0 }' "$d/folded")
 [ "$want" -ge $leak ] || gm_fail "folded: main.leakC holds $want, want >= $leak"
-[ "$got" = "$want" ] || gm_fail "search main.leakC matched ${got:-nothing} bytes, folded says $want"
+[ "$matched" = "$want" ] || gm_fail "search main.leakC matched ${matched:-nothing} bytes, folded says $want"
 grep -q 'class="gm-match"' "$d/search.out" || gm_fail "the search highlighted nothing"
 
 # ---- hover, legend, zoom, driven by a script added to a copy of the page ----
@@ -153,5 +153,5 @@ grep -qE 'id="gm-errors"[^>]*data-count="0"' "$d/interact.out" || gm_fail "JavaS
 # ---- a screenshot ----
 gm_chromium "$d/shot" "file://$d/page.html" --hide-scrollbars --window-size=1280,2400 --screenshot="$d/page.png"
 [ "$(head -c 8 "$d/page.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || gm_fail "no PNG screenshot"
-gm_note "Go $v: $points points, $nfind finding(s), flame graph $total B in $nodes frames, search main.leakC $got B; screenshot $d/page.png (GM_KEEP=1 keeps it)"
+gm_note "Go $v: $points points, $nfind finding(s), flame graph $total B in $nodes frames, search main.leakC $matched B; screenshot $d/page.png (GM_KEEP=1 keeps it)"
 echo "PASS: report_html"
