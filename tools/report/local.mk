@@ -1,6 +1,6 @@
 # tools/report/: `gomemtrace report`, the reader (libbabeltrace2). Built as a convenience
 # library that tools/gomemtrace links; entry point gm_report_main() in tools/report/report.h.
-# input (babeltrace2 graph, decoding) -> model (state, analysis) -> text / json writers;
+# input (babeltrace2 graph, decoding) -> model (state, analysis) -> text / json / html writers;
 # modmap/symbolize resolve frames (DWARF inlines, .gopclntab, ELF symbols); profile.c writes
 # pprof/folded through pprof.c/folded.c.
 noinst_LTLIBRARIES += tools/report/libgmreport.la
@@ -10,7 +10,21 @@ tools_report_libgmreport_la_SOURCES = tools/report/report.c tools/report/report.
 	tools/report/model.c tools/report/model.h tools/report/model_int.h tools/report/order.c \
 	tools/report/analyze.c tools/report/timeline.c tools/report/timeline.h \
 	tools/report/output.h tools/report/text.c tools/report/json.c tools/report/profile.c \
+	tools/report/html.c tools/report/html_assets.h \
 	tools/report/modmap.c tools/report/modmap.h tools/report/symbolize.c tools/report/symbolize.h \
 	tools/report/pprof.c tools/report/pprof.h tools/report/folded.c tools/report/folded.h
 tools_report_libgmreport_la_CFLAGS = $(AM_CFLAGS) $(BABELTRACE_CFLAGS) $(LIBDW_CFLAGS)
 tools_report_libgmreport_la_LIBADD = common/libgmcommon.la $(BABELTRACE_LIBS) $(LIBDW_LIBS) -lm
+# The HTML page's parts stay real files (edited and linted as HTML, CSS, JS) and become the C
+# strings of html_assets.h at build time: html/embed.sh (POSIX sh + od) writes html_assets.c
+# into the build tree (VPATH builds: the parts are read from $(srcdir)).
+GM_HTML_PARTS = $(srcdir)/tools/report/html/page.html $(srcdir)/tools/report/html/page.css \
+	$(srcdir)/tools/report/html/page.js
+nodist_tools_report_libgmreport_la_SOURCES = tools/report/html_assets.c
+BUILT_SOURCES += tools/report/html_assets.c
+CLEANFILES += tools/report/html_assets.c
+EXTRA_DIST += tools/report/html/page.html tools/report/html/page.css tools/report/html/page.js \
+	tools/report/html/embed.sh tools/report/html/devpage.sh
+tools/report/html_assets.c: $(GM_HTML_PARTS) $(srcdir)/tools/report/html/embed.sh
+	$(AM_V_GEN)$(MKDIR_P) tools/report && \
+	$(SHELL) $(srcdir)/tools/report/html/embed.sh $(GM_HTML_PARTS) >$@.tmp && mv $@.tmp $@

@@ -1,6 +1,6 @@
 /* output.h: the report's writers: text for people (text.c), the stable JSON contract
- * (json.c, documented in docs/report-json.md), pprof and folded profiles (profile.c). All
- * read an analyzed model. */
+ * (json.c, documented in docs/report-json.md), the HTML page drawn from that JSON (html.c,
+ * docs/report-html.md), pprof and folded profiles (profile.c). All read an analyzed model. */
 #ifndef GM_REPORT_OUTPUT_H
 #define GM_REPORT_OUTPUT_H
 #include <stdio.h>
@@ -11,6 +11,9 @@
 void gm_rep_write_text(FILE *out, struct gm_rep_model *m, const char *dir);
 /* Write the JSON report ("schema": "gomemtrace.report/2"). */
 void gm_rep_write_json(FILE *out, struct gm_rep_model *m, const char *dir);
+/* Write the HTML report: one self-contained page (docs/report-html.md) holding the JSON
+ * report and every live C stack, drawn by its own script. 0, or -1 (no memory). */
+int gm_rep_write_html(FILE *out, struct gm_rep_model *m, const char *dir);
 /* Write the C allocations by stack of the reported processes as a pprof profile (uncompressed
  * profile.proto; sample types alloc_objects, alloc_space, inuse_objects, inuse_space) to path,
  * or as folded stacks (value: in-use bytes) to out. 0, or -1 (errno set on write errors). */

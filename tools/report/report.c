@@ -1,5 +1,5 @@
 /* report.c: `gomemtrace report [options] TRACE_DIR`: option parsing and the pipeline
- * input (babeltrace2) -> model -> analysis -> writer (text, json, pprof, folded). */
+ * input (babeltrace2) -> model -> analysis -> writer (text, json, html, pprof, folded). */
 #include <errno.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,7 +19,9 @@
 static void gm_report_usage(FILE *o)
 {
 	fputs("usage: gomemtrace report [options] TRACE_DIR\n"
-	      "  --format text|json|pprof|folded   output format (default text); pprof: a profile.proto\n"
+	      "  --format text|json|html|pprof|folded\n"
+	      "                                     output format (default text); html: one page that\n"
+	      "                                     opens from disk, with plots; pprof: a profile.proto\n"
 	      "                                     of C allocations by stack, for `go tool pprof`\n"
 	      "  -o, --output FILE                  write there instead of stdout (pprof: default\n"
 	      "                                     ./gomemtrace.pb)\n"
@@ -143,8 +145,10 @@ static int gm_report_live(const char *url, const struct gm_rep_opts *o, double e
 }
 
 /* ---- main ---- */
-static int gm_report_one(const char *dir, const struct gm_rep_opts *o, int fmt_json, int fmt_pprof, int fmt_folded,
-			 const char *outpath, FILE *given);
+/* The output formats. */
+enum gm_report_fmt { GM_FMT_TEXT, GM_FMT_JSON, GM_FMT_HTML, GM_FMT_PPROF, GM_FMT_FOLDED };
+static int gm_report_one(const char *dir, const struct gm_rep_opts *o, enum gm_report_fmt fmt, const char *outpath,
+			 FILE *given);
 
 int gm_report_main(int argc, char **argv)
 {
@@ -224,13 +228,16 @@ int gm_report_main(int argc, char **argv)
 		return 2;
 	}
 	const char *dir = argv[optind];
-	int fmt_json = !strcmp(format, "json"), fmt_pprof = !strcmp(format, "pprof");
-	int fmt_folded = !strcmp(format, "folded");
-	if (!fmt_json && !fmt_pprof && !fmt_folded && strcmp(format, "text") != 0) {
-		fprintf(stderr, "gomemtrace report: --format: unknown format %s (text, json, pprof, folded)\n", format);
+	static const char *const fmts[] = { "text", "json", "html", "pprof", "folded" };
+	int fmt = -1;
+	for (int k = 0; k < 5; k++)
+		if (!strcmp(format, fmts[k]))
+			fmt = k;
+	if (fmt < 0) {
+		fprintf(stderr, "gomemtrace report: --format: unknown format %s (text, json, html, pprof, folded)\n", format);
 		return 2;
 	}
-	if (fmt_pprof && !outpath)
+	if (fmt == GM_FMT_PPROF && !outpath)
 		outpath = "gomemtrace.pb";
 	if (opts.to >= 0 && opts.to < opts.from) {
 		fprintf(stderr, "gomemtrace report: --to is before --from\n");
@@ -243,7 +250,7 @@ int gm_report_main(int argc, char **argv)
 	size_t nsess = gm_rep_input_sessions(dir, &sessions);
 	if (nsess > 1) {
 		int rc = 0;
-		if (fmt_json || fmt_pprof || fmt_folded) {
+		if (fmt != GM_FMT_TEXT) {
 			fprintf(stderr, "gomemtrace report: %s holds %zu recording sessions; --format %s reports one: "
 					"give one of these\n", dir, nsess, format);
 			for (size_t i = 0; i < nsess; i++)
@@ -259,7 +266,7 @@ int gm_report_main(int argc, char **argv)
 			fprintf(out, "%s#### session %zu of %zu: %s\n", i ? "\n" : "", i + 1, nsess,
 				sessions[i] + (strncmp(sessions[i], dir, strlen(dir)) ? 0 : strlen(dir) + (dir[strlen(dir) - 1] != '/')));
 			fflush(out);
-			int r = gm_report_one(sessions[i], &opts, 0, 0, 0, NULL, out);
+			int r = gm_report_one(sessions[i], &opts, GM_FMT_TEXT, NULL, out);
 			rc = rc ? rc : r;
 		}
 		if (out && out != stdout && fclose(out) != 0)
@@ -272,20 +279,20 @@ int gm_report_main(int argc, char **argv)
 	for (size_t i = 0; i < nsess; i++)
 		free(sessions[i]);
 	free(sessions);
-	return gm_report_one(dir, &opts, fmt_json, fmt_pprof, fmt_folded, outpath, NULL);
+	return gm_report_one(dir, &opts, (enum gm_report_fmt)fmt, outpath, NULL);
 }
 
 /* The pipeline on one session's trace(s) under dir: input -> model -> analysis -> a writer.
  * `out`: write there (text), else to outpath or stdout. 0, 1 (no trace, write error). */
-static int gm_report_one(const char *dir, const struct gm_rep_opts *o, int fmt_json, int fmt_pprof, int fmt_folded,
-			 const char *outpath, FILE *given)
+static int gm_report_one(const char *dir, const struct gm_rep_opts *o, enum gm_report_fmt fmt, const char *outpath,
+			 FILE *given)
 {
 	struct gm_rep_model m;
 	if (gm_rep_load(dir, o, &m, "gomemtrace report") != 0)
 		return 1;
 	int rc = 0;
 	gm_rep_analyze(&m);
-	if (fmt_pprof) {
+	if (fmt == GM_FMT_PPROF) {
 		if (gm_rep_write_pprof(&m, outpath) != 0) {
 			fprintf(stderr, "gomemtrace report: %s: %s\n", outpath, strerror(errno));
 			rc = 1;
@@ -300,17 +307,23 @@ static int gm_report_one(const char *dir, const struct gm_rep_opts *o, int fmt_j
 		gm_rep_model_free(&m);
 		return 1;
 	}
-	if (fmt_json)
+	if (fmt == GM_FMT_JSON) {
 		gm_rep_write_json(out, &m, dir);
-	else if (fmt_folded)
+	} else if (fmt == GM_FMT_HTML) {
+		if (gm_rep_write_html(out, &m, dir) != 0) {
+			fprintf(stderr, "gomemtrace report: --format html: %s\n", strerror(errno));
+			rc = 1;
+		}
+	} else if (fmt == GM_FMT_FOLDED) {
 		rc = gm_rep_write_folded(out, &m) != 0;
-	else
+	} else {
 		gm_rep_write_text(out, &m, dir);
+	}
 	if (fflush(out) != 0 || (out != stdout && out != given && fclose(out) != 0)) {
 		fprintf(stderr, "gomemtrace report: write error: %s\n", strerror(errno));
 		rc = 1;
 	}
-	if (fmt_folded)
+	if (fmt == GM_FMT_FOLDED)
 		gm_report_profile_notes(&m, outpath);
 	gm_rep_model_free(&m);
 	return rc;
