@@ -1,5 +1,6 @@
-# tools/report/: `gomemtrace report`, the reader (libbabeltrace2). Built as a convenience
-# library that tools/gomemtrace links; entry point gm_report_main() in tools/report/report.h.
+# tools/report/: `gomemtrace report`, the reader (libbabeltrace2), and `gomemtrace diff`, two
+# traces compared (diff*.c). Built as a convenience library that tools/gomemtrace links; entry
+# points gm_report_main() in tools/report/report.h, gm_diff_main() in tools/report/diff.h.
 # input (babeltrace2 graph, decoding) -> model (state, analysis) -> text / json writers;
 # modmap/symbolize resolve frames (DWARF inlines, .gopclntab, ELF symbols); profile.c writes
 # pprof/folded through pprof.c/folded.c.
@@ -11,6 +12,8 @@ tools_report_libgmreport_la_SOURCES = tools/report/report.c tools/report/report.
 	tools/report/analyze.c tools/report/timeline.c tools/report/timeline.h \
 	tools/report/output.h tools/report/text.c tools/report/json.c tools/report/profile.c \
 	tools/report/modmap.c tools/report/modmap.h tools/report/symbolize.c tools/report/symbolize.h \
-	tools/report/pprof.c tools/report/pprof.h tools/report/folded.c tools/report/folded.h
+	tools/report/pprof.c tools/report/pprof.h tools/report/folded.c tools/report/folded.h \
+	tools/report/diff.c tools/report/diff.h tools/report/diff_compare.c tools/report/diff_text.c \
+	tools/report/diff_json.c tools/report/diff_pprof.c
 tools_report_libgmreport_la_CFLAGS = $(AM_CFLAGS) $(BABELTRACE_CFLAGS) $(LIBDW_CFLAGS)
 tools_report_libgmreport_la_LIBADD = common/libgmcommon.la $(BABELTRACE_LIBS) $(LIBDW_LIBS) -lm
