@@ -151,7 +151,7 @@ void gm_diff_summary(struct gm_diff *d, char *buf, size_t len)
 		}
 	if (nst) {
 		GM_DIFF_PUT("%s %zu stack%s %s (%s", items++ ? "," : "", nst, nst == 1 ? "" : "s",
-			    gm_diff_size(b, sizeof b, sum, 1), gm_diff_where_of(d, top, w, sizeof w, 1, "", 0));
+			    gm_diff_size(b, sizeof b, sum, 1), gm_diff_where_of(d, top, w, sizeof w, 2, " <- ", 0));
 		GM_DIFF_PUT("%s)", nst > 1 ? ", ..." : "");
 	}
 #undef GM_DIFF_PUT
@@ -213,7 +213,8 @@ static void gm_diff_txt_stack(FILE *o, struct gm_diff *d, const struct gm_diff_s
 		fprintf(o, ": %s in %" PRIu64 " -> %s in %" PRIu64 " live blocks", gm_diff_size(b, sizeof b, (int64_t)bs->bytes, 0),
 			bs->blocks, gm_diff_size(c, sizeof c, (int64_t)ns->bytes, 0), ns->blocks);
 	else
-		fprintf(o, " in %" PRIu64 " live blocks", l == GM_DIFF_GONE ? bs->blocks : ns->blocks);
+		fprintf(o, " in %" PRIu64 " live block%s", l == GM_DIFF_GONE ? bs->blocks : ns->blocks,
+			(l == GM_DIFF_GONE ? bs->blocks : ns->blocks) == 1 ? "" : "s");
 	fprintf(o, " (bound %s", gm_diff_size(bd, sizeof bd, e->fig.bound, 0));
 	if (e->fig.se_base || e->fig.se_new)
 		fprintf(o, "; \u00b1 %s, %s", gm_diff_size(b, sizeof b, (int64_t)e->fig.se_base, 0),
@@ -223,7 +224,9 @@ static void gm_diff_txt_stack(FILE *o, struct gm_diff *d, const struct gm_diff_s
 		fputs(", a leak suspect", o);
 	if (l == GM_DIFF_GONE && bs->suspect)
 		fputs(", was a leak suspect", o);
-	fprintf(o, "  %s\n", l == GM_DIFF_GONE ? "" : gm_diff_verdict_txt(&e->fig, 0));
+	if (l != GM_DIFF_GONE)
+		fprintf(o, "  %s", gm_diff_verdict_txt(&e->fig, 0));
+	fputc('\n', o);
 	int r;
 	const struct gm_rep_stack *st = gm_diff_shown(d, e, &r);
 	if (st && st->depth)
