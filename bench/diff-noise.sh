@@ -6,9 +6,9 @@
 # (--sample-bytes 0), and prints, per program, mode and figure of the memory split at the end,
 # the smallest and largest value over the runs, their spread (largest - smallest: the largest
 # delta two of these runs can show) and that spread in % of the median. Then it runs
-# `gomemtrace diff` of the first run against each of the others with the default thresholds
-# and counts the exit statuses (any 1 is a false regression) and the closest approach of a
-# figure to its threshold (delta / bound, docs/diff.md).
+# `gomemtrace diff` of every ordered pair of runs (90 for 10) with the default thresholds and counts the exit
+# statuses (any 1 is a false regression), and gives each check's closest approach to its
+# bound over the pairs (|delta| / bound, docs/diff.md; 100 % would be a regression).
 # usage: diff-noise.sh BUILDDIR GO [RUNS]   (needs jq and an lttng-sessiond, as make bench)
 # DIFF_NOISE_KEEP=DIR keeps the traces and reports there (else a scratch directory, removed);
 # with DIFF_NOISE_REUSE=1 too, the runs already there are not recorded again.
@@ -25,7 +25,8 @@ else
 	scratch=$(mktemp -d /tmp/gm-diff-noise.XXXXXX); trap 'rm -rf "$scratch"' EXIT
 fi
 
-gobuild() { # SRC OUT
+gobuild() { # SRC OUT (kept when reusing: the traces name it)
+	[ -n "${DIFF_NOISE_REUSE:-}" ] && [ -x "$2" ] && return 0
 	(cd "$1" && CGO_ENABLED=1 GO111MODULE=auto GOPROXY=off GOTOOLCHAIN=local GOFLAGS= \
 		GOCACHE="$build/bench/gocache" "$go" build -o "$2" .) || { echo "diff-noise.sh: go build of $1 failed" >&2; exit 1; }
 }
@@ -36,7 +37,8 @@ gobuild "$top/tests/data/report/retain" "$scratch/retain"
 figs='rss:.final.rss peak_rss:.peak.rss c_heap_live:.final.c_heap_live
 c_allocator_retained:.final.c_allocator_retained c_mmap:.final.c_mmap
 go_heap_in_use:.final.go_heap_in_use go_heap_free_retained:.final.go_heap_free_retained
-go_heap_released:.final.go_heap_released go_runtime_other:.final.go_runtime_other file:.final.file
+go_heap_released:.final.go_heap_released go_heap_resident:.final.go_heap_resident
+go_runtime_other:.final.go_runtime_other file:.final.file
 shmem:.final.shmem lazyfree:.final.lazyfree cgroup:.cgroup.current cgroup_peak:.cgroup.peak
 leak_suspects:.leak_suspects_bytes'
 
@@ -67,17 +69,23 @@ for prog in cgoleak retain; do
 		done
 		for i in $(seq "$runs"); do jq '.final.c_heap_live_stderr' "$d/r$i.json"; done | sort -n | awk '
 			{ v[NR] = $1 } END { printf "\nc_heap_live standard error: %.1f to %.1f KiB\n", v[1] / 1024, v[NR] / 1024 }'
-		if "$tool" diff --help >/dev/null 2>&1; then
-			n0=0 n1=0 n2=0 worst=""
-			for i in $(seq 2 "$runs"); do
-				rc=0; "$tool" diff --format json "$d/t1" "$d/t$i" >"$d/diff$i.json" 2>"$d/differr$i" || rc=$?
+		if "$tool" diff --help >/dev/null 2>&1; then # every ordered pair of runs
+			n0=0 n1=0 n2=0
+			: >"$d/closest"
+			for i in $(seq "$runs"); do for j in $(seq "$runs"); do
+				[ "$i" != "$j" ] || continue
+				rc=0; "$tool" diff --format json "$d/t$i" "$d/t$j" >"$d/diff$i-$j.json" 2>"$d/differr$i-$j" || rc=$?
 				case $rc in 0) n0=$((n0 + 1)) ;; 1) n1=$((n1 + 1)) ;; *) n2=$((n2 + 1)) ;; esac
-				[ $rc -le 1 ] && worst="$worst $(jq -r '[.categories[] | select(.delta != null and .bound > 0)
-					| {name, r: ((if .delta < 0 then -.delta else .delta end) / .bound)}] | max_by(.r)
-					| "\(.name):\(.r * 100 | floor)%"' "$d/diff$i.json")"
-			done
-			echo "gomemtrace diff run 1 vs runs 2-$runs (default thresholds): exit 0: $n0, exit 1: $n1, other: $n2"
-			echo "closest figure to its bound per pair (|delta| / bound):$worst"
+				[ $rc -gt 1 ] || jq -r '[.categories[], .findings[], .stacks.grown_stacks[], .stacks.only_new_stacks[],
+					.stacks.gone_stacks[] | select(.delta != null and .bound > 0)
+					| {name: (.name // .kind // "stack"), r: ((if .delta < 0 then -.delta else .delta end) / .bound)}]
+					| .[] | "\(.r) \(.name)"' "$d/diff$i-$j.json" >>"$d/closest"
+			done; done
+			echo
+			echo "gomemtrace diff of every pair of runs (default thresholds): exit 0: $n0, exit 1: $n1, other: $n2"
+			echo "closest approach to the bound (largest |delta| / bound over the pairs), per check:"
+			sort -k2,2 -k1,1gr "$d/closest" | awk '$2 != last { printf "%s %s %.0f %%", sep, $2, 100 * $1; sep = ","; last = $2 }
+				END { print "" }'
 		fi
 	done
 done

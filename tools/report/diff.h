@@ -31,6 +31,7 @@ enum gm_diff_check {
 	GM_DIFF_GO_HEAP_IN_USE,          /* Go heap in use */
 	GM_DIFF_GO_HEAP_FREE_RETAINED,   /* Go heap free, not returned */
 	GM_DIFF_GO_HEAP_RELEASED,        /* Go heap returned to the OS */
+	GM_DIFF_GO_HEAP_RESIDENT,        /* Go heap in RAM (in use and free pages touched, not released) */
 	GM_DIFF_GO_RUNTIME_OTHER,        /* anonymous RSS not attributed to the above */
 	GM_DIFF_FILE,                    /* file-backed RSS */
 	GM_DIFF_SHMEM,                   /* shared memory (LTTng's ring buffers included) */

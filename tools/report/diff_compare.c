@@ -22,20 +22,21 @@ struct gm_diff_check_def {
 
 #define GM_DIFF_MIB ((int64_t)1 << 20)
 static const struct gm_diff_check_def gm_diff_defs[GM_DIFF_NCHECKS] = {
-	[GM_DIFF_RSS] = { "rss", 8 * GM_DIFF_MIB, 5, 1 },
-	[GM_DIFF_RSS_PEAK] = { "rss_peak", 8 * GM_DIFF_MIB, 5, 0 },
+	[GM_DIFF_RSS] = { "rss", 8 * GM_DIFF_MIB, 20, 1 },
+	[GM_DIFF_RSS_PEAK] = { "rss_peak", 8 * GM_DIFF_MIB, 10, 0 },
 	[GM_DIFF_C_HEAP_LIVE] = { "c_heap_live", GM_DIFF_MIB, 5, 1 },
 	[GM_DIFF_C_ALLOCATOR_RETAINED] = { "c_allocator_retained", 4 * GM_DIFF_MIB, 25, 0 },
 	[GM_DIFF_C_MMAP] = { "c_mmap", GM_DIFF_MIB, 5, 1 },
 	[GM_DIFF_GO_HEAP_IN_USE] = { "go_heap_in_use", 8 * GM_DIFF_MIB, 50, 0 },
-	[GM_DIFF_GO_HEAP_FREE_RETAINED] = { "go_heap_free_retained", 16 * GM_DIFF_MIB, 10, 0 },
-	[GM_DIFF_GO_HEAP_RELEASED] = { "go_heap_released", 16 * GM_DIFF_MIB, 50, 0 },
+	[GM_DIFF_GO_HEAP_FREE_RETAINED] = { "go_heap_free_retained", 32 * GM_DIFF_MIB, 25, 0 },
+	[GM_DIFF_GO_HEAP_RELEASED] = { "go_heap_released", 64 * GM_DIFF_MIB, 100, 0 },
+	[GM_DIFF_GO_HEAP_RESIDENT] = { "go_heap_resident", 32 * GM_DIFF_MIB, 25, 0 },
 	[GM_DIFF_GO_RUNTIME_OTHER] = { "go_runtime_other", 4 * GM_DIFF_MIB, 25, 0 },
 	[GM_DIFF_FILE] = { "file", 8 * GM_DIFF_MIB, 10, 0 },
 	[GM_DIFF_SHMEM] = { "shmem", 8 * GM_DIFF_MIB, 10, 0 },
-	[GM_DIFF_LAZYFREE] = { "lazyfree", 8 * GM_DIFF_MIB, 10, 0 },
-	[GM_DIFF_CGROUP] = { "cgroup", 16 * GM_DIFF_MIB, 10, 0 },
-	[GM_DIFF_CGROUP_PEAK] = { "cgroup_peak", 16 * GM_DIFF_MIB, 10, 0 },
+	[GM_DIFF_LAZYFREE] = { "lazyfree", 32 * GM_DIFF_MIB, 25, 0 },
+	[GM_DIFF_CGROUP] = { "cgroup", 64 * GM_DIFF_MIB, 25, 0 },
+	[GM_DIFF_CGROUP_PEAK] = { "cgroup_peak", 64 * GM_DIFF_MIB, 25, 0 },
 	[GM_DIFF_LEAK_SUSPECTS] = { "leak_suspects", GM_DIFF_MIB, 5, 1 },
 	[GM_DIFF_STACKS] = { "stacks", GM_DIFF_MIB, 5, 1 },
 	[GM_DIFF_FINDINGS] = { "findings", GM_DIFF_MIB, 10, 1 },
@@ -241,6 +242,7 @@ static int64_t gm_diff_cat_of(const struct gm_rep_result *r, int c, uint64_t *se
 	case GM_DIFF_GO_HEAP_IN_USE: return r->go_heap_in_use;
 	case GM_DIFF_GO_HEAP_FREE_RETAINED: return r->go_heap_free_retained;
 	case GM_DIFF_GO_HEAP_RELEASED: return r->go_heap_released;
+	case GM_DIFF_GO_HEAP_RESIDENT: return r->go_heap_resident;
 	/* the residual: anonymous RSS minus the C heap's live estimate (and the rest), whose
 	 * error it carries */
 	case GM_DIFF_GO_RUNTIME_OTHER: *se = r->c_heap_live_stderr; return r->go_runtime_other;
