@@ -11,7 +11,7 @@
 #include "tools/report/pprof.h"
 
 /* A weighted count as an integer, either sign. */
-static int64_t gm_dpp_round(double v)
+static int64_t gm_diff_pp_round(double v)
 {
 	return (int64_t)llround(v);
 }
@@ -26,8 +26,8 @@ int gm_diff_write_pprof(struct gm_diff *d, const char *path)
 		const struct gm_diff_stack *e = &d->stacks[i];
 		const struct gm_diff_side *b = &e->side[GM_DIFF_BASE], *n = &e->side[GM_DIFF_NEW];
 		int64_t v[GM_PPROF_NVALUES];
-		v[GM_PPROF_ALLOC_OBJECTS] = gm_dpp_round(n->allocs - b->allocs);
-		v[GM_PPROF_ALLOC_SPACE] = gm_dpp_round(n->alloc_bytes - b->alloc_bytes);
+		v[GM_PPROF_ALLOC_OBJECTS] = gm_diff_pp_round(n->allocs - b->allocs);
+		v[GM_PPROF_ALLOC_SPACE] = gm_diff_pp_round(n->alloc_bytes - b->alloc_bytes);
 		v[GM_PPROF_INUSE_OBJECTS] = (int64_t)n->blocks - (int64_t)b->blocks;
 		v[GM_PPROF_INUSE_SPACE] = (int64_t)n->bytes - (int64_t)b->bytes;
 		if (!v[0] && !v[1] && !v[2] && !v[3])
