@@ -251,8 +251,7 @@ int gm_diff_main(int argc, char **argv)
 	int64_t pid[2] = { -1, -1 };
 	double v;
 	int c, rc;
-	optind = 0; /* re-entrant (tests call us several times) */
-	opterr = 0;
+	optind = 0; /* re-entrant (tests call us several times); "+:" below: getopt prints nothing */
 	while ((c = getopt_long(argc, argv, "+:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_FORMAT:
