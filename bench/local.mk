@@ -3,7 +3,8 @@
 #   make bench BENCH_RUNS=3 BENCH_WORKLOADS=a BENCH_MODES=uns   (modes: untraced, no session,
 #   sampled, full, heaptrack, lttng-ust libc wrapper; untraced always runs). Then
 #   bench/accuracy.sh: sampled vs full leak estimate on examples/cgoleak, BENCH_ACCURACY runs
-#   (0: skip it).
+#   (0: skip it). bench/diff-noise.sh (run by hand, docs/diff.md): run-to-run variation of the
+#   figures `gomemtrace diff` compares, behind its default thresholds.
 # The driver (bench/gm-bench) and the trace event counter (bench/gm-bench-count) are built only
 # by `make bench`; the Go workloads of bench/workloads/ with $(BENCH_GO), cgo on, GOPATH mode
 # (workload c uses Debian's go-sqlite3 from /usr/share/gocode and the system libsqlite3).
@@ -22,7 +23,7 @@ bench_gm_bench_count_SOURCES = bench/gm-bench-count.c
 bench_gm_bench_count_CFLAGS = $(AM_CFLAGS) $(BABELTRACE_CFLAGS)
 bench_gm_bench_count_LDADD = $(BABELTRACE_LIBS)
 CLEANFILES += bench/gm-bench bench/gm-bench-count $(BENCH_WORKLOAD_NAMES:%=bench/%)
-EXTRA_DIST += $(BENCH_WORKLOAD_NAMES:%=bench/workloads/%/main.go) bench/accuracy.sh
+EXTRA_DIST += $(BENCH_WORKLOAD_NAMES:%=bench/workloads/%/main.go) bench/accuracy.sh bench/diff-noise.sh
 
 # go build decides itself whether a workload is out of date (its cache lives in the build tree).
 bench-workloads:

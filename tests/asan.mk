@@ -7,7 +7,7 @@
 GM_ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 GM_ASAN_TESTS = tests/unit/test_elf_image tests/unit/test_gopclntab tests/unit/test_gobuildinfo \
 	tests/unit/test_symbolize tests/unit/test_pprof tests/unit/test_report_model tests/unit/test_report_html \
-	tests/unit/test_bufplan \
+	tests/unit/test_diff tests/unit/test_bufplan \
 	$(GM_FUZZ_REPLAYS)
 GM_ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99

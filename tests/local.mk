@@ -14,6 +14,7 @@ include $(srcdir)/tests/unit/stack.mk
 include $(srcdir)/tests/unit/unwind.mk
 include $(srcdir)/tests/unit/symbols.mk
 include $(srcdir)/tests/unit/report.mk
+include $(srcdir)/tests/unit/diff.mk
 include $(srcdir)/tests/unit/record.mk
 include $(srcdir)/tests/fuzz/fuzz.mk
 include $(srcdir)/tests/asan.mk

@@ -1,10 +1,11 @@
 /* gomemtrace.c: the `gomemtrace` command: dispatches to its subcommands (record, attach, snapshot, preload-path,
- * report: the reader in tools/report/) and answers --help and --version. */
+ * report and diff: the reader in tools/report/) and answers --help and --version. */
 #include <stdio.h>
 #include <string.h>
 
 #include "tools/attach.h"
 #include "tools/record.h"
+#include "tools/report/diff.h"
 #include "tools/report/report.h"
 #include "tools/snapshot.h"
 
@@ -27,6 +28,8 @@ static const char gm_main_usage_text[] =
 	"                                         (for your own LTTng sessions)\n"
 	"  report [options] TRACE_DIR             findings, memory split, leak suspects\n"
 	"                                         (gomemtrace report --help)\n"
+	"  diff [options] BASE NEW                two traces of one program compared, for CI:\n"
+	"                                         exit 1 on a memory regression (gomemtrace diff --help)\n"
 	"  help, --help, -h                       this text\n"
 	"  --version, -V                          the version\n"
 	"See gomemtrace(1).\n";
@@ -70,6 +73,8 @@ int main(int argc, char **argv)
 		return gm_main_preload_path(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return gm_report_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "diff"))
+		return gm_diff_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		fputs(gm_main_usage_text, stdout);
 		return 0;

@@ -1,4 +1,4 @@
-# tools/: the `gomemtrace` command (record, attach, snapshot, report, preload-path).
+# tools/: the `gomemtrace` command (record, attach, snapshot, report, diff, preload-path).
 bin_PROGRAMS += tools/gomemtrace
 tools_gomemtrace_SOURCES = tools/gomemtrace.c tools/record.c tools/record.h tools/attach.c tools/attach.h \
 	tools/snapshot.c tools/snapshot.h tools/relayd.c tools/relayd.h tools/bufplan.c tools/bufplan.h \

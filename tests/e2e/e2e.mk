@@ -9,6 +9,7 @@ include $(srcdir)/tests/e2e/stack.mk
 include $(srcdir)/tests/e2e/robust.mk
 include $(srcdir)/tests/e2e/symbols.mk
 include $(srcdir)/tests/e2e/report.mk
+include $(srcdir)/tests/e2e/diff.mk
 include $(srcdir)/tests/e2e/accept.mk
 include $(srcdir)/tests/e2e/scenario.mk
 TESTS += $(E2E_TESTS)

@@ -1,6 +1,8 @@
-# tools/report/: `gomemtrace report`, the reader (libbabeltrace2). Built as a convenience
-# library that tools/gomemtrace links; entry point gm_report_main() in tools/report/report.h.
-# input (babeltrace2 graph, decoding) -> model (state, analysis) -> text / json / html writers;
+# tools/report/: `gomemtrace report`, the reader (libbabeltrace2), and `gomemtrace diff`, two
+# traces compared (diff*.c). Built as a convenience library that tools/gomemtrace links; entry
+# points gm_report_main() in tools/report/report.h, gm_diff_main() in tools/report/diff.h.
+# load -> model (state, ordering) -> analyze (+ timeline) -> text / json / html / pprof / folded
+# writers, and diff over two analyzed models;
 # modmap/symbolize resolve frames (DWARF inlines, .gopclntab, ELF symbols); profile.c writes
 # pprof/folded through pprof.c/folded.c.
 noinst_LTLIBRARIES += tools/report/libgmreport.la
@@ -12,7 +14,9 @@ tools_report_libgmreport_la_SOURCES = tools/report/report.c tools/report/report.
 	tools/report/output.h tools/report/text.c tools/report/json.c tools/report/profile.c \
 	tools/report/html.c tools/report/html_assets.h \
 	tools/report/modmap.c tools/report/modmap.h tools/report/symbolize.c tools/report/symbolize.h \
-	tools/report/pprof.c tools/report/pprof.h tools/report/folded.c tools/report/folded.h
+	tools/report/pprof.c tools/report/pprof.h tools/report/folded.c tools/report/folded.h \
+	tools/report/diff.c tools/report/diff.h tools/report/diff_compare.c tools/report/diff_text.c \
+	tools/report/diff_json.c tools/report/diff_pprof.c
 tools_report_libgmreport_la_CFLAGS = $(AM_CFLAGS) $(BABELTRACE_CFLAGS) $(LIBDW_CFLAGS)
 tools_report_libgmreport_la_LIBADD = common/libgmcommon.la $(BABELTRACE_LIBS) $(LIBDW_LIBS) -lm
 # The HTML page's parts stay real files (edited and linted as HTML, CSS, JS) and become the C
