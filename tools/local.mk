@@ -15,4 +15,4 @@ tools_gomemtrace_CPPFLAGS = $(AM_CPPFLAGS) \
 tools_gomemtrace_LDADD = tools/report/libgmreport.la common/libgmcommon.la $(LTTNG_CTL_LIBS)
 dist_man1_MANS += tools/gomemtrace.1
 EXTRA_DIST += examples/README.md examples/demo-summary.sh examples/cgoleak/main.go \
-	examples/cgoleak/leak.c examples/cgoleak/leak.h examples/cgoleak/go.mod
+	examples/cgoleak/leak.c examples/cgoleak/leak.h

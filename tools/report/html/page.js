@@ -538,10 +538,10 @@
 					(f.status !== 'ok' ? ' (' + f.status + ')' : '')]);
 		}));
 	}
-	function suspectsTable(p) {
+	function suspectsTable(p, list, name) {
 		var sampled = p.sampled_allocations > 0;
-		return table('suspects', ['#', 'live', 'kind', 'live blocks', 'allocated', 'freed', 'first seen', 'last seen', 'stack (innermost first)'],
-			p.leak_suspects.map(function (s, i) {
+		return table(name || 'suspects', ['#', 'live', 'kind', 'live blocks', 'allocated', 'freed', 'first seen', 'last seen', 'stack (innermost first)'],
+			(list || p.leak_suspects).map(function (s, i) {
 				var tags = [];
 				if (s.growing) tags.push(el('span', { class: 'gm-tag gm-bad', text: 'growing' }));
 				if (s.truncated) tags.push(el('span', { class: 'gm-tag', text: 'truncated at the cgo boundary' }));
@@ -736,6 +736,15 @@
 			fmtBytes(p.leak_suspects_bytes) + ')' }));
 		if ((p.leak_suspects || []).length) sec.appendChild(suspectsTable(p));
 		else sec.appendChild(el('p', { class: 'gm-note', text: 'None.' }));
+		var fin = p.finalizers;
+		if (fin && fin.freed_blocks) { /* C memory Go finalizers and cleanups free: not leaks */
+			sec.appendChild(el('h3', { text: 'C memory freed by Go finalizers and cleanups (waiting for the GC, not leaks)' }));
+			sec.appendChild(el('p', { class: 'gm-note', text: 'Freed by the finalizer goroutine: ' + fmtBytes(fin.freed_bytes.finalizer) +
+				'; by cleanup goroutines: ' + fmtBytes(fin.freed_bytes.cleanup) + ' (' + fmtCount(fin.freed_blocks) + ' blocks). ' +
+				'At most ' + fmtBytes(fin.backlog_peak_bytes) + ' waited at once; ' + fmtBytes(fin.waiting_bytes) + ' in ' +
+				fmtCount(fin.waiting_count) + ' stack' + (fin.waiting_count === 1 ? '' : 's') + ' still waiting at the end.' }));
+			if ((fin.waiting || []).length) sec.appendChild(suspectsTable(p, fin.waiting, 'waiting'));
+		}
 		releasesSection(sec, p, tl);
 		return sec;
 	}
