@@ -5,11 +5,11 @@ check_PROGRAMS += tests/tools/gm-json-flat
 tests_tools_gm_json_flat_SOURCES = tests/tools/gm-json-flat.c
 E2E_TESTS += tests/e2e/scenario_matrix.sh
 EXTRA_DIST += tests/e2e/scenario_lib.sh docs/scenarios.md \
-	examples/scavretain/main.go examples/scavretain/go.mod \
-	examples/freeosmem/main.go examples/freeosmem/go.mod \
-	examples/goheapgrowth/main.go examples/goheapgrowth/go.mod \
-	examples/cmmap/main.go examples/cmmap/go.mod \
-	examples/arenas/main.go examples/arenas/arenas.c examples/arenas/arenas.h examples/arenas/go.mod \
-	examples/mixed/main.go examples/mixed/go.mod \
-	examples/memlimit/main.go examples/memlimit/go.mod \
-	examples/children/main.go examples/children/go.mod
+	examples/scavretain/main.go \
+	examples/freeosmem/main.go \
+	examples/goheapgrowth/main.go \
+	examples/cmmap/main.go \
+	examples/arenas/main.go examples/arenas/arenas.c examples/arenas/arenas.h \
+	examples/mixed/main.go \
+	examples/memlimit/main.go \
+	examples/children/main.go
