@@ -16,3 +16,10 @@ tests_unit_test_goheap_SOURCES = tests/unit/test_goheap.c preload/goheap.c
 tests_unit_test_goheap_CPPFLAGS = $(AM_CPPFLAGS) -DGM_GOHEAP_TESTING
 tests_unit_test_goheap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_goheap_LDADD = $(CMOCKA_LIBS)
+
+# The set of live sampled blocks (preload/sampling.c): tiers, lookups, resident size.
+check_PROGRAMS += tests/unit/test_sampling
+TESTS += tests/unit/test_sampling
+tests_unit_test_sampling_SOURCES = tests/unit/test_sampling.c preload/sampling.c
+tests_unit_test_sampling_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_sampling_LDADD = $(CMOCKA_LIBS)
