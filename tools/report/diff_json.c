@@ -4,30 +4,10 @@
 #include <string.h>
 
 #include "tools/report/diff.h"
+#include "tools/report/output.h"
 
 /* ---- primitives ---- */
-static void gm_diff_json_str(FILE *o, const char *s, size_t n)
-{
-	fputc('"', o);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""), *e = p + (s ? n : 0); p < e && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(o, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", o);
-		else if (*p == '\t')
-			fputs("\\t", o);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(o, "\\u%04x", *p);
-		else
-			fputc(*p, o);
-	}
-	fputc('"', o);
-}
 
-static void gm_diff_json_cstr(FILE *o, const char *s)
-{
-	gm_diff_json_str(o, s, s ? strlen(s) : 0);
-}
 
 /* "key": bytes, or null when unknown (< 0). */
 static void gm_diff_json_bytes(FILE *o, const char *key, int64_t v)
@@ -56,19 +36,19 @@ static void gm_diff_json_run(FILE *o, const struct gm_diff_run *r)
 {
 	const struct gm_rep_proc *p = r->p;
 	fputs("{ \"trace\": ", o);
-	gm_diff_json_cstr(o, r->dir);
+	gm_rep_json_str(o, r->dir);
 	fprintf(o, ", \"pid\": %" PRId64 ", \"exe\": ", p->vpid);
-	gm_diff_json_cstr(o, p->exe);
+	gm_rep_json_str(o, p->exe);
 	fputs(", \"procname\": ", o);
-	gm_diff_json_cstr(o, p->procname);
+	gm_rep_json_str(o, p->procname);
 	fputs(", \"go_version\": ", o);
-	gm_diff_json_cstr(o, p->go_version);
+	gm_rep_json_str(o, p->go_version);
 	fprintf(o, ", \"sampled_allocations\": %" PRIu64 ", \"approximate\": %s, \"duration_s\": %.6f"
 		   ", \"processes\": %d,\n    \"warnings\": [", p->sample_bytes, p->res.approximate ? "true" : "false",
 		p->last_ts > p->first_ts ? (double)(p->last_ts - p->first_ts) / 1e9 : 0.0, r->nprocs);
 	for (size_t i = 0; i < r->m.nwarnings; i++) {
 		fputs(i ? ", " : " ", o);
-		gm_diff_json_cstr(o, r->m.warnings[i]);
+		gm_rep_json_str(o, r->m.warnings[i]);
 	}
 	fputs(" ] }", o);
 }
@@ -96,11 +76,11 @@ static void gm_diff_json_frame_cb(void *ctx, uint64_t addr, const struct gm_sym_
 	struct gm_diff_json_frames *fw = ctx;
 	FILE *o = fw->o;
 	fprintf(o, "%s\n          { \"address\": \"0x%" PRIx64 "\", \"function\": ", fw->n++ ? "," : "", addr);
-	gm_diff_json_cstr(o, f->func);
+	gm_rep_json_str(o, f->func);
 	fputs(", \"file\": ", o);
-	gm_diff_json_cstr(o, f->file);
+	gm_rep_json_str(o, f->file);
 	fprintf(o, ", \"line\": %d, \"module\": ", f->line);
-	gm_diff_json_cstr(o, f->module);
+	gm_rep_json_str(o, f->module);
 	fprintf(o, ", \"inlined\": %s }", f->inlined ? "true" : "false");
 }
 
@@ -120,9 +100,9 @@ static void gm_diff_json_stack(FILE *o, struct gm_diff *d, const struct gm_diff_
 			break;
 		fputs(n++ ? ", " : " ", o);
 		fputs("{ \"function\": ", o);
-		gm_diff_json_str(o, s, (size_t)(tab - s));
+		gm_rep_json_strn(o, s, (size_t)(tab - s));
 		fputs(", \"file\": ", o);
-		gm_diff_json_str(o, tab + 1, (size_t)(nl - tab - 1));
+		gm_rep_json_strn(o, tab + 1, (size_t)(nl - tab - 1));
 		fputs(" }", o);
 		s = nl + 1;
 	}
@@ -151,13 +131,13 @@ void gm_diff_write_json(FILE *o, struct gm_diff *d)
 	gm_diff_summary(d, line, sizeof line);
 	fprintf(o, "{ \"schema\": \"gomemtrace.diff/1\", \"verdict\": \"%s\", \"exit_status\": %d, \"regressions\": %d,\n"
 		   "  \"summary\": ", d->regressions ? "regression" : "no_regression", d->regressions ? 1 : 0, d->regressions);
-	gm_diff_json_cstr(o, line);
+	gm_rep_json_str(o, line);
 	fputs(",\n  \"base\": ", o);
 	gm_diff_json_run(o, &d->run[GM_DIFF_BASE]);
 	fputs(",\n  \"new\": ", o);
 	gm_diff_json_run(o, &d->run[GM_DIFF_NEW]);
 	fputs(",\n  \"note\": ", o);
-	gm_diff_json_cstr(o, d->note);
+	gm_rep_json_str(o, d->note);
 	fprintf(o, ", \"stderr_k\": %g, \"gate\": [", d->opts.k);
 	int n = 0;
 	for (int c = 0; c < GM_DIFF_NCHECKS; c++)
@@ -186,7 +166,7 @@ void gm_diff_write_json(FILE *o, struct gm_diff *d)
 		fputs(", ", o);
 		gm_diff_json_fig(o, &f->fig);
 		fprintf(o, ", \"judged_by\": \"%s\", \"summary\": ", gm_diff_check_name(f->check));
-		gm_diff_json_cstr(o, f->summary);
+		gm_rep_json_str(o, f->summary);
 		fputs(" }", o);
 	}
 	fprintf(o, " ],\n  \"stacks\": { \"matched\": %zu, \"only_new\": %zu, \"gone\": %zu, \"grown\": %zu, "

@@ -33,22 +33,6 @@ static void gm_html_script_text(FILE *o, const char *s, size_t n)
 	}
 }
 
-/* A JSON string (the escapes of json.c). */
-static void gm_html_json_str(FILE *o, const char *s)
-{
-	fputc('"', o);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(o, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", o);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(o, "\\u%04x", *p);
-		else
-			fputc(*p, o);
-	}
-	fputc('"', o);
-}
 
 /* ---- the frames of a flame graph ---- */
 /* One distinct frame name of a process's flame graph (frames merge by name). */
@@ -220,14 +204,14 @@ static int gm_html_proc_stacks(FILE *o, struct gm_rep_model *m, struct gm_rep_pr
 		const struct gm_html_frame *f = &t.v[i];
 		const char *base = f->module ? strrchr(f->module, '/') : NULL;
 		fputs(i ? ",\n  [" : "\n  [", o);
-		gm_html_json_str(o, f->name);
+		gm_rep_json_str(o, f->name);
 		fprintf(o, ", \"%s\", ", f->kind);
-		gm_html_json_str(o, base ? base + 1 : f->module);
+		gm_rep_json_str(o, base ? base + 1 : f->module);
 		fputs(", ", o);
 		if (f->file) {
 			char loc[1024];
 			snprintf(loc, sizeof loc, "%s:%d", f->file, f->line);
-			gm_html_json_str(o, loc);
+			gm_rep_json_str(o, loc);
 		} else {
 			fputs("\"\"", o);
 		}

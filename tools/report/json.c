@@ -8,20 +8,27 @@
 #include "tools/report/output.h"
 
 /* ---- primitives ---- */
-static void gm_json_str(FILE *o, const char *s)
+void gm_rep_json_strn(FILE *o, const char *s, size_t n)
 {
 	fputc('"', o);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""), *e = p + (s ? n : 0); p < e && *p; p++) {
 		if (*p == '"' || *p == '\\')
 			fprintf(o, "\\%c", *p);
 		else if (*p == '\n')
 			fputs("\\n", o);
+		else if (*p == '\t')
+			fputs("\\t", o);
 		else if (*p < 0x20 || *p == 0x7f)
 			fprintf(o, "\\u%04x", *p);
 		else
 			fputc(*p, o);
 	}
 	fputc('"', o);
+}
+
+void gm_rep_json_str(FILE *o, const char *s)
+{
+	gm_rep_json_strn(o, s, s ? strlen(s) : 0);
 }
 
 /* A byte figure: null when unknown (< 0). */
@@ -191,11 +198,11 @@ static void gm_json_suspect(FILE *o, struct gm_rep_model *m, struct gm_rep_proc 
 		for (unsigned j = 0; j < sr.n; j++) {
 			const struct gm_sym_frame *f = &sr.frames[j];
 			fprintf(o, "%s\n        { \"address\": \"0x%" PRIx64 "\", \"function\": ", k || j ? "," : "", fr[k]);
-			gm_json_str(o, f->func);
+			gm_rep_json_str(o, f->func);
 			fputs(", \"file\": ", o);
-			gm_json_str(o, f->file);
+			gm_rep_json_str(o, f->file);
 			fprintf(o, ", \"line\": %d, \"module\": ", f->line);
-			gm_json_str(o, f->module);
+			gm_rep_json_str(o, f->module);
 			fprintf(o, ", \"inlined\": %s, \"status\": \"%s\" }", f->inlined ? "true" : "false",
 				(unsigned)f->status < 5 ? status[f->status] : "?");
 		}
@@ -207,11 +214,11 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 {
 	const struct gm_rep_result *r = &p->res;
 	fprintf(o, "    { \"pid\": %" PRId64 ", \"generation\": %d, \"exe\": ", p->vpid, p->generation);
-	gm_json_str(o, p->exe);
+	gm_rep_json_str(o, p->exe);
 	fputs(", \"procname\": ", o);
-	gm_json_str(o, p->procname);
+	gm_rep_json_str(o, p->procname);
 	fputs(", \"go_version\": ", o);
-	gm_json_str(o, p->go_version);
+	gm_rep_json_str(o, p->go_version);
 	fprintf(o, ", \"go_heap_check\": { \"releases_checked\": %" PRIu64 ", \"failed\": %" PRIu64
 		   ", \"first_failed_at\": %" PRIu64 " }", p->go_heap_checked + p->go_heap_check_failed,
 		p->go_heap_check_failed, p->go_heap_check_addr);
@@ -326,7 +333,7 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	for (int i = 0; i < r->nfindings; i++) {
 		fprintf(o, "%s\n        { \"kind\": \"%s\", \"bytes\": %" PRIu64 ", \"summary\": ", i ? "," : "",
 			r->findings[i].kind, r->findings[i].bytes);
-		gm_json_str(o, r->findings[i].summary);
+		gm_rep_json_str(o, r->findings[i].summary);
 		fputs(" }", o);
 	}
 	fprintf(o, " ],\n      \"leak_suspects_bytes\": %" PRIu64 ", \"leak_suspects_bytes_stderr\": %" PRIu64
@@ -361,7 +368,7 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 void gm_rep_write_json(FILE *o, struct gm_rep_model *m, const char *dir)
 {
 	fputs("{ \"schema\": \"gomemtrace.report/2\", \"trace\": ", o);
-	gm_json_str(o, dir);
+	gm_rep_json_str(o, dir);
 	fprintf(o, ", \"duration_s\": %.6f, \"lost_events\": %" PRIu64 ", \"lost_packets\": %" PRIu64
 		   ", \"truncated\": %s, \"window\": { \"from_s\": %.3f, \"to_s\": ",
 		gm_json_secs(m, m->trace_end), m->lost_events, m->lost_packets, m->partial ? "true" : "false",
@@ -373,7 +380,7 @@ void gm_rep_write_json(FILE *o, struct gm_rep_model *m, const char *dir)
 	fputs(" },\n  \"warnings\": [", o);
 	for (size_t i = 0; i < m->nwarnings; i++) {
 		fputs(i ? ", " : " ", o);
-		gm_json_str(o, m->warnings[i]);
+		gm_rep_json_str(o, m->warnings[i]);
 	}
 	fputs(" ],\n  \"left_out\": [", o);
 	int first = 1;
@@ -381,7 +388,7 @@ void gm_rep_write_json(FILE *o, struct gm_rep_model *m, const char *dir)
 		if (!p->nevents || p->selected)
 			continue;
 		fprintf(o, "%s{ \"pid\": %" PRId64 ", \"exe\": ", first ? " " : ", ", p->vpid);
-		gm_json_str(o, p->exe);
+		gm_rep_json_str(o, p->exe);
 		fputs(" }", o);
 		first = 0;
 	}

@@ -9,6 +9,10 @@
 
 /* Write the text report of `m` (analyzed) for trace `dir`. */
 void gm_rep_write_text(FILE *out, struct gm_rep_model *m, const char *dir);
+/* A JSON string literal of s (its first n bytes, up to a NUL): THE escaping of every JSON
+ * gomemtrace writes (json.c; the HTML page's blocks, diff's JSON). */
+void gm_rep_json_strn(FILE *out, const char *s, size_t n);
+void gm_rep_json_str(FILE *out, const char *s);
 /* Write the JSON report ("schema": "gomemtrace.report/2"). */
 void gm_rep_write_json(FILE *out, struct gm_rep_model *m, const char *dir);
 /* Write the HTML report: one self-contained page (docs/report-html.md) holding the JSON
