@@ -212,6 +212,11 @@ static int gm_goheap_read(pid_t pid, void *dst, uintptr_t src, size_t n)
 	return 0;
 }
 
+int gm_goheap_read_self(void *dst, uintptr_t src, size_t n)
+{
+	return gm_goheap_read((pid_t)syscall(SYS_getpid), dst, src, n);
+}
+
 /* ---- self-check (the Go trap, on the thread releasing pages) ------------------------------
  * What the reading relies on (chunk geometry, pallocData's layout, the block found by
  * discovery) is checked against the runtime at every page release of its scavenger: in every

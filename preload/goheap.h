@@ -39,6 +39,9 @@ void gm_goheap_sample(uint64_t seq, int emit_chunks, int ctx, struct gm_goheap_t
  * matching the bitmaps or not; after one that does not, gm_goheap_sample gives
  * GM_GOHEAP_UNTRUSTED and no figures. */
 void gm_goheap_check_release(uintptr_t addr, size_t len);
+/* Copy n bytes at our own address src into dst without ever faulting (process_vm_readv on
+ * ourselves, else mincore-checked reads); 0 on success. Async-signal-safe. */
+int gm_goheap_read_self(void *dst, uintptr_t src, size_t n);
 /* Releases checked that matched, that did not, and the address of the first that did not (0). */
 void gm_goheap_check_counts(uint32_t *ok, uint32_t *bad, uint64_t *first_bad);
 

@@ -235,6 +235,16 @@ uintptr_t gm_gosyms_load_bias(void)
 	return gm_gosyms.bias;
 }
 
+uintptr_t gm_gosyms_data(const char *name, uint64_t *size)
+{
+	struct gm_elf_sym s;
+	if (!gm_gosyms.is_go || gm_elf_symbol(&gm_gosyms.img, name, &s) != 0 || !s.value)
+		return 0;
+	if (size)
+		*size = s.size;
+	return (uintptr_t)s.value + gm_gosyms.bias;
+}
+
 int gm_gosyms_func(const char *name, uintptr_t *entry, uintptr_t *end)
 {
 	if (!gm_gosyms.is_go || !name)

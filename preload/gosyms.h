@@ -19,6 +19,9 @@ int gm_gosyms_minor(void);           /* 19 for go1.19.x; 0 if unknown */
 
 /* Runtime address range [entry, end) of the Go function `name` (e.g. "runtime.madvise"). */
 int gm_gosyms_func(const char *name, uintptr_t *entry, uintptr_t *end);
+/* The runtime address of the executable's data symbol `name` (.symtab: absent from a stripped
+ * binary), its size in *size (if not NULL); 0 if not found. Start-up only (a linear search). */
+uintptr_t gm_gosyms_data(const char *name, uint64_t *size);
 
 /* The Go text range [lo, hi) of the executable: pcs in it are Go code (cgo's C is outside). */
 extern uintptr_t gm_gosyms_text_lo, gm_gosyms_text_hi; /* written once by init */

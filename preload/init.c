@@ -6,6 +6,7 @@
 #include "preload/batch.h"
 #include "preload/config.h"
 #include "preload/gosyms.h"
+#include "preload/gostats.h"
 #include "preload/gotrap.h"
 #include "preload/guard.h"
 #include "preload/resync.h"
@@ -20,6 +21,7 @@ __attribute__((constructor(200))) static void gm_init(void)
 	gm_resync_init();
 	gm_sampling_init();
 	gm_gosyms_init();
+	gm_gostats_init(); /* after gosyms: it needs the executable's symbols */
 	gm_stack_init(); /* after gosyms: it needs the Go text range */
 	gm_gotrap_init();
 	/* A Go program leaves by a raw exit_group that only the armed trap sees, and the trap is

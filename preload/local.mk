@@ -20,7 +20,7 @@ preload_libgomemtrace_la_SOURCES = \
 	preload/unwind.c preload/unwind.h \
 	preload/gosyms.c preload/gosyms.h \
 	preload/gotrap.c preload/gotrap.h \
-	preload/goheap.c preload/goheap.h \
+	preload/goheap.c preload/goheap.h preload/gostats.c preload/gostats.h \
 	preload/sampler.c preload/sampler.h
 preload_libgomemtrace_la_CPPFLAGS = $(AM_CPPFLAGS) -DUNW_LOCAL_ONLY -DLTTNG_UST_COMPAT_API_VERSION=1 \
 	-DLTTNG_UST_TRACEPOINT_HIDDEN_DEFINITION

@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 
 #include "preload/export.h"
+#include "preload/gostats.h"
 #include "preload/resync.h"
 #include "preload/sampler.h"
 #include "preload/sampling.h"
@@ -452,6 +453,9 @@ static void gm_sampler_take(int ctx, enum gm_sample_kind kind, int malloc_ok, in
 	s.go_mapped = t.mapped, s.go_inuse = t.inuse, s.go_free = t.free;
 	s.go_released = t.released, s.go_resident = t.resident;
 	s.tracer_resident = gm_sampling_resident() + gm_batch_resident();
+	struct gm_gostats gs;
+	gm_gostats_read(ctx, &gs);
+	s.go_objects = gs.objects, s.go_spans = gs.in_heap;
 	if (flush)
 		gm_batch_flush_all(true); /* the records still in buffers, before the sample event */
 

@@ -63,6 +63,7 @@ struct gm_tp_sample {
 	uint8_t go_source;                                          /* enum gm_goheap_source */
 	int64_t go_mapped, go_inuse, go_free, go_released, go_resident; /* bytes, -1: unknown */
 	uint64_t tracer_resident; /* the tracer's own tables in RAM: sampled-block set, batch buffers, written stacks */
+	int64_t go_objects, go_spans; /* the runtime's heap statistics (gostats.c): live objects, in-use heap spans; -1 unknown */
 };
 #endif
 
@@ -349,7 +350,11 @@ LTTNG_UST_TRACEPOINT_EVENT(gomemtrace, sample,
 		lttng_ust_field_integer(int64_t, go_resident, s->go_resident) /* mincore() of chunks */
 		/* the tracer's own memory in RAM (mincore of its sampled-block set, batch buffers
 		 * and table of written stacks; LTTng's ring buffers are in shmem) */
-		lttng_ust_field_integer(uint64_t, tracer_resident, s->tracer_resident)))
+		lttng_ust_field_integer(uint64_t, tracer_resident, s->tracer_resident)
+		/* the runtime's own heap statistics (memstats.heapStats, preload/gostats.c): bytes in
+		 * live (not yet swept) objects, and in in-use heap spans; -1 unknown */
+		lttng_ust_field_integer(int64_t, go_objects, s->go_objects)
+		lttng_ust_field_integer(int64_t, go_spans, s->go_spans)))
 
 /* Per-chunk Go page states of one sample (`seq`), for a run of `count` consecutive 4 MiB chunks
  * starting at `base`; each array holds one entry per chunk, in pages of 8 KiB (0..512),

@@ -47,8 +47,12 @@ sc_run() {
 		|| sc_fail "output differs traced/untraced: $(diff <(sed -E "$norm" "$c/plain.out") <(sed -E "$norm" "$c/traced.out") | sed -n 2p)"
 	grep '^GOMEMTRACE_TRUTH ' "$c/traced.out" | tail -1 | tr ' ' '\n' | sed -n 's/=/\t/p' >"$c/truth"
 	[ -s "$c/truth" ] || sc_fail "no GOMEMTRACE_TRUTH line"
-	"$GM_TOOL" report --format json -o "$c/r.json" "$c/t" 2>"$c/report.err" \
-		|| sc_fail "report failed ($?): $(head -1 "$c/report.err")"
+	if ! "$GM_TOOL" report --format json -o "$c/r.json" "$c/t" 2>"$c/report.err"; then
+		# what the trace held, for the log (a trace record wrote that babeltrace2 cannot open)
+		{ echo "# report failed on $c/t: record said:"; sed 's/^/#   /' "$c/traced.err"
+		  find "$c/t" -type f -printf '#   %s %P\n' | sort -k2; } >&2
+		sc_fail "report failed: $(head -1 "$c/report.err")"
+	fi
 	"$GM_JSON_FLAT" "$c/r.json" >"$c/r.flat" || sc_fail "report JSON does not parse"
 	local pid; pid=$(sed -n 's/^pid=//p' "$c/t/gomemtrace-record.txt")
 	sc_proc "$pid" >"$c/p"
@@ -130,7 +134,8 @@ sc_le() { awk -v g="$2" -v w="$3" 'BEGIN { exit !(g != "" && g + 0 <= w + 0) }' 
 
 # sc_go_figures: the reader's Go heap page states against runtime/metrics: in use = objects +
 # unused + stacks (stack spans come from the same page heap), free retained = heap/free,
-# released = heap/released. The truth is read at a settled moment (examples/internal/truth)
+# released = heap/released; and the runtime's heap statistics read by the tracer: live
+# objects = heap/objects, span fragmentation = heap/unused. The truth is read at a settled moment (examples/internal/truth)
 # and the tracer sampled that same moment (gomemtrace_sample_now: the report's checkpoint),
 # so the checkpoint is compared; the exit sample comes after the settled moment, with the
 # scavenger stopped, and must agree too (the findings are computed from it).
@@ -143,5 +148,13 @@ sc_go_figures() {
 		sc_near $k.go_heap_in_use "$(sc_get $k.go_heap_in_use)" $inuse
 		sc_near $k.go_heap_free_retained "$(sc_get $k.go_heap_free_retained)" "$(sc_truth go_heap_free_bytes)"
 		sc_near $k.go_heap_released "$(sc_get $k.go_heap_released)" "$(sc_truth go_heap_released_bytes)"
+		# the runtime's own heap statistics (preload/gostats.c): objects and span fragmentation;
+		# a stripped binary has no runtime.memstats symbol: unknown, not guessed
+		if [ "${SC_STRIPPED:-0}" = 1 ]; then
+			case "$(sc_get $k.go_heap_objects)" in ""|null) ;; *) sc_fail "$k.go_heap_objects known in a stripped binary";; esac
+		else
+			sc_near $k.go_heap_objects "$(sc_get $k.go_heap_objects)" "$(sc_truth go_heap_objects_bytes)"
+			sc_near $k.go_heap_unused "$(sc_get $k.go_heap_unused)" "$(sc_truth go_heap_unused_bytes)"
+		fi
 	done
 }

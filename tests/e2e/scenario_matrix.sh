@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/scenario_lib.sh"
 EX="$GM_TOP_SRCDIR/examples"
-SCENARIOS="cgo_leak scav_retention free_os_memory madv_free go_heap_growth c_mmap glibc_arenas mixed stripped pie pie_stripped memlimit children"
+SCENARIOS="${GM_SCENARIOS:-cgo_leak scav_retention free_os_memory madv_free go_heap_growth c_mmap glibc_arenas mixed stripped pie pie_stripped memlimit children}"
 
 # ---- the scenarios (each runs in a cell's subshell: $v Go version, $SC_CELL scratch, $BIN dir) ----
 
@@ -39,6 +39,7 @@ sc_cgo_leak_check() {
 # sc_cgo_leak_run NAME [go build flags...]: examples/cgoleak built as $BIN/NAME, run and checked.
 sc_cgo_leak_run() {
 	local name=$1; shift
+	case " $* " in *" -ldflags=-s -w "*) SC_STRIPPED=1;; *) SC_STRIPPED=0;; esac
 	sc_build "$v" "$EX/cgoleak" "$BIN/$name" "$@"
 	sc_run -- "$BIN/$name" -rounds 10 -per-round 100 -pause 20ms
 	sc_cgo_leak_check

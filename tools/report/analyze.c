@@ -171,6 +171,7 @@ enum gm_rep_trigger gm_rep_trigger(struct gm_rep_model *m, struct gm_rep_proc *p
 }
 
 /* ---- analysis ---- */
+
 int64_t gm_rep_other_anon(int64_t anon, int64_t c_live, int64_t c_retained, int64_t c_mmap, int64_t go_res)
 {
 	if (anon < 0)
@@ -365,6 +366,19 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 	r->go_heap_free_retained = have_go ? s[GM_F_GO_FREE] : -1;
 	r->go_heap_released = have_go ? s[GM_F_GO_RELEASED] : -1;
 	r->go_heap_resident = have_go && s[GM_F_GO_RESIDENT] >= 0 ? s[GM_F_GO_RESIDENT] : -1;
+	/* the runtime's own heap statistics: objects in the heap's in-use spans, the rest of those
+	 * spans unused; trusted when the spans fit in the pages the bitmaps say are in use (they
+	 * also hold stacks and GC work buffers) */
+	r->go_heap_objects = r->go_heap_unused = r->go_objects_first = -1;
+	if (have_go && gm_rep_go_stats_ok(s)) {
+		r->go_heap_objects = s[GM_F_GO_OBJECTS];
+		r->go_heap_unused = s[GM_F_GO_SPANS] - s[GM_F_GO_OBJECTS] > 0 ? s[GM_F_GO_SPANS] - s[GM_F_GO_OBJECTS] : 0;
+		if (p->first.valid && gm_rep_go_stats_ok(p->first.v))
+			r->go_objects_first = p->first.v[GM_F_GO_OBJECTS];
+	} else if (have_go && s[GM_F_GO_SPANS] >= 0) {
+		gm_rep_model_warn(m, "the Go runtime's heap statistics do not fit its page bitmaps (an untested runtime "
+				     "layout?): the Go heap's live objects and fragmentation are not shown");
+	}
 	r->go_inuse_first = p->first.valid && have_go ? p->first.v[GM_F_GO_INUSE] : -1;
 	r->go_inuse_peak = have_go ? p->go_inuse_peak : -1;
 	r->rss_peak = have ? p->rss_peak : -1;
@@ -531,12 +545,26 @@ static void gm_rep_analyze_proc(struct gm_rep_model *m, struct gm_rep_proc *p)
 				 "debug.FreeOSMemory", gm_rep_mib(r->go_heap_free_retained), gm_rep_mib(r->go_heap_in_use));
 		gm_rep_add_finding(r, "scavenger_retention", (uint64_t)retained, buf);
 	}
-	if (r->go_inuse_first >= 0 && r->go_heap_in_use - r->go_inuse_first >= 32 * (int64_t)GM_MIB &&
-	    r->go_heap_in_use >= r->go_inuse_first * 3 / 2) {
-		uint64_t g = (uint64_t)(r->go_heap_in_use - r->go_inuse_first);
-		snprintf(buf, sizeof buf, "the Go heap in use grew by %.1f MiB (%.1f -> %.1f MiB) over the trace; "
-			 "use a Go heap profile (pprof) to see which Go code holds it", gm_rep_mib((int64_t)g),
-			 gm_rep_mib(r->go_inuse_first), gm_rep_mib(r->go_heap_in_use));
+	/* fragmentation: in-use spans that live objects fill to less than half */
+	if (r->go_heap_unused >= 32 * (int64_t)GM_MIB && r->go_heap_unused >= r->go_heap_objects) {
+		snprintf(buf, sizeof buf, "%.1f MiB of the Go heap in use is span fragmentation: its in-use spans hold "
+			 "%.1f MiB of live objects in %.1f MiB (%.0f %% empty slots); pprof shows only the objects: the "
+			 "spans stay while any object in them lives (size classes mixing long- and short-lived objects)",
+			 gm_rep_mib(r->go_heap_unused), gm_rep_mib(r->go_heap_objects),
+			 gm_rep_mib(r->go_heap_objects + r->go_heap_unused),
+			 100.0 * (double)r->go_heap_unused / (double)(r->go_heap_objects + r->go_heap_unused));
+		gm_rep_add_finding(r, "go_heap_fragmentation", (uint64_t)r->go_heap_unused, buf);
+	}
+	/* growth of the Go heap: of its live objects when the runtime's statistics say (a heap
+	 * grown by fragmentation is not a Go leak), else of its in-use pages */
+	int by_objects = r->go_objects_first >= 0 && r->go_heap_objects >= 0;
+	int64_t g_first = by_objects ? r->go_objects_first : r->go_inuse_first;
+	int64_t g_last = by_objects ? r->go_heap_objects : r->go_heap_in_use;
+	if (g_first >= 0 && g_last - g_first >= 32 * (int64_t)GM_MIB && g_last >= g_first * 3 / 2) {
+		uint64_t g = (uint64_t)(g_last - g_first);
+		snprintf(buf, sizeof buf, "the Go heap's %s grew by %.1f MiB (%.1f -> %.1f MiB) over the trace; "
+			 "use a Go heap profile (pprof) to see which Go code holds it", by_objects ? "live objects" : "in use",
+			 gm_rep_mib((int64_t)g), gm_rep_mib(g_first), gm_rep_mib(g_last));
 		gm_rep_add_finding(r, "go_heap_growth", g, buf);
 	}
 	if (r->c_allocator_retained >= 16 * (int64_t)GM_MIB && r->c_allocator_retained >= r->c_heap_live) {

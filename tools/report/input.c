@@ -30,7 +30,7 @@ static const char *const gm_rep_field_names[GM_F_COUNT] = {
 	"kind", "go_read_ns", "stack_hop_failures", "go_heap_checked", "go_heap_check_failed",
 	"go_heap_check_addr", "start_ns", "how", "periodic",
 	"cgroup_limit", "cgroup_anon", "cgroup_file", "cgroup_kernel", "cgroup_sock", "cgroup_procs",
-	"tracer_resident", "freer",
+	"tracer_resident", "freer", "go_objects", "go_spans",
 };
 static const char *const gm_rep_str_names[GM_S_COUNT] = { "exe", "go_version", "path", "reason", "procname",
 							   "stack_layout", "stack_hop_reason" };

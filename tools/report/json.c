@@ -284,7 +284,9 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_json_bytes(o, "shmem", r->shmem, 1);
 	gm_json_bytes(o, "lazyfree", r->lazyfree, 1);
 	gm_json_bytes(o, "go_heap_lazyfree", r->go_heap_lazyfree, 1);
-	gm_json_bytes(o, "go_heap_resident", r->go_heap_resident, 0);
+	gm_json_bytes(o, "go_heap_resident", r->go_heap_resident, 1);
+	gm_json_bytes(o, "go_heap_objects", r->go_heap_objects, 1);
+	gm_json_bytes(o, "go_heap_unused", r->go_heap_unused, 0);
 	fputs(" },\n      \"cgroup\": ", o);
 	if (r->cg_current >= 0) {
 		fputs("{ ", o);
@@ -316,7 +318,10 @@ static void gm_json_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 		gm_json_bytes(o, "go_heap_in_use", go ? c[GM_F_GO_INUSE] : -1, 1);
 		gm_json_bytes(o, "go_heap_free_retained", go ? c[GM_F_GO_FREE] : -1, 1);
 		gm_json_bytes(o, "go_heap_released", go ? c[GM_F_GO_RELEASED] : -1, 1);
-		gm_json_bytes(o, "lazyfree", c[GM_F_LAZYFREE], 0);
+		gm_json_bytes(o, "lazyfree", c[GM_F_LAZYFREE], 1);
+		int st = go && gm_rep_go_stats_ok(c) && !p->go_heap_check_failed;
+		gm_json_bytes(o, "go_heap_objects", st ? c[GM_F_GO_OBJECTS] : -1, 1);
+		gm_json_bytes(o, "go_heap_unused", st ? c[GM_F_GO_SPANS] - c[GM_F_GO_OBJECTS] : -1, 0);
 		fputs(" }", o);
 	} else {
 		fputs("null", o);

@@ -158,6 +158,10 @@ struct gm_rep_result {
 	int64_t rss, c_heap_live, c_allocator_retained, c_mmap, go_heap_in_use,
 		go_heap_free_retained, go_heap_released, go_runtime_other, file, lazyfree, shmem,
 		unattributed;       /* bytes at the end (-1 unknown) */
+	int64_t go_heap_objects;               /* of go_heap_in_use: live (and not yet swept) objects, by the
+						  runtime's own statistics (-1 unknown or not trusted) */
+	int64_t go_heap_unused;                /* ... in-use heap spans' empty slots: span fragmentation */
+	int64_t go_objects_first;              /* go_heap_objects at the first sample that had it (-1) */
 	int64_t go_heap_resident;              /* Go heap bytes in RAM at the end (mincore over its arenas:
 						  in-use and free pages touched and not released; -1 unknown) */
 	int64_t go_heap_lazyfree;              /* Go heap bytes released with MADV_FREE still in RSS (LazyFree,
@@ -361,6 +365,14 @@ static inline uint64_t gm_rep_suspect_stderr(const struct gm_rep_stack *st, int 
 static inline const char *gm_rep_suspect_kind(const struct gm_rep_stack *st)
 {
 	return !st->map_count ? "malloc" : st->live_count ? "malloc+mmap" : "mmap";
+}
+/* Whether a sample's Go heap statistics (go_objects, go_spans) can be trusted: both known, the
+ * in-use spans within the in-use pages of the bitmaps (1 MiB slack: read a moment apart), the
+ * objects within the spans. */
+static inline int gm_rep_go_stats_ok(const int64_t *v)
+{
+	return v[GM_F_GO_SOURCE] == 1 && v[GM_F_GO_INUSE] >= 0 && v[GM_F_GO_OBJECTS] >= 0 && v[GM_F_GO_SPANS] >= 0 &&
+	       v[GM_F_GO_SPANS] <= v[GM_F_GO_INUSE] + ((int64_t)1 << 20) && v[GM_F_GO_OBJECTS] <= v[GM_F_GO_SPANS] + ((int64_t)1 << 20);
 }
 /* A stack's frames. */
 static inline const uint64_t *gm_rep_stack_frames(const struct gm_rep_proc *p, const struct gm_rep_stack *s)

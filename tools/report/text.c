@@ -175,6 +175,10 @@ static void gm_txt_proc(FILE *o, struct gm_rep_model *m, struct gm_rep_proc *p)
 	gm_txt_row(o, "C allocator retained (glibc free)", r->c_allocator_retained, 0, "");
 	gm_txt_row(o, "C direct mmap (virtual)", r->c_mmap, ap, "");
 	gm_txt_row(o, "Go heap in use", r->go_heap_in_use, 0, "");
+	if (r->go_heap_objects >= 0) { /* the runtime's own statistics */
+		gm_txt_row(o, "  of which live objects", r->go_heap_objects, 0, "");
+		gm_txt_row(o, "  of which span fragmentation (unused)", r->go_heap_unused, 0, "");
+	}
 	gm_txt_row(o, "Go heap free, retained (scavenger)", r->go_heap_free_retained, 0, "");
 	if (r->go_heap_resident >= 0)
 		gm_txt_row(o, "  of these two, in RAM (resident)", r->go_heap_resident, 0, "");
