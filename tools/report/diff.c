@@ -40,7 +40,8 @@ static void gm_diff_usage(FILE *o)
 	      "  --base-pid PID, --new-pid PID   compare this process of BASE / NEW (default: the\n"
 	      "                                  recorded program, gomemtrace-record.txt)\n"
 	      "checks: rss rss_peak c_heap_live c_allocator_retained c_mmap go_heap_in_use\n"
-	      "  go_heap_free_retained go_heap_released go_heap_resident go_runtime_other file shmem\n"
+	      "  go_heap_free_retained go_heap_released go_heap_resident go_heap_objects go_heap_unused\n"
+	      "  go_runtime_other file shmem\n"
 	      "  lazyfree cgroup cgroup_peak leak_suspects stacks findings\n",
 	      o);
 }

@@ -32,6 +32,8 @@ enum gm_diff_check {
 	GM_DIFF_GO_HEAP_FREE_RETAINED,   /* Go heap free, not returned */
 	GM_DIFF_GO_HEAP_RELEASED,        /* Go heap returned to the OS */
 	GM_DIFF_GO_HEAP_RESIDENT,        /* Go heap in RAM (in use and free pages touched, not released) */
+	GM_DIFF_GO_HEAP_OBJECTS,         /* of the Go heap in use: live objects (the runtime's statistics) */
+	GM_DIFF_GO_HEAP_UNUSED,          /* ... span fragmentation */
 	GM_DIFF_GO_RUNTIME_OTHER,        /* anonymous RSS not attributed to the above */
 	GM_DIFF_FILE,                    /* file-backed RSS */
 	GM_DIFF_SHMEM,                   /* shared memory (LTTng's ring buffers included) */

@@ -31,6 +31,8 @@ static const struct gm_diff_check_def gm_diff_defs[GM_DIFF_NCHECKS] = {
 	[GM_DIFF_GO_HEAP_FREE_RETAINED] = { "go_heap_free_retained", 32 * GM_DIFF_MIB, 25, 0 },
 	[GM_DIFF_GO_HEAP_RELEASED] = { "go_heap_released", 64 * GM_DIFF_MIB, 100, 0 },
 	[GM_DIFF_GO_HEAP_RESIDENT] = { "go_heap_resident", 32 * GM_DIFF_MIB, 25, 0 },
+	[GM_DIFF_GO_HEAP_OBJECTS] = { "go_heap_objects", 8 * GM_DIFF_MIB, 50, 0 },
+	[GM_DIFF_GO_HEAP_UNUSED] = { "go_heap_unused", 8 * GM_DIFF_MIB, 50, 0 },
 	[GM_DIFF_GO_RUNTIME_OTHER] = { "go_runtime_other", 4 * GM_DIFF_MIB, 25, 0 },
 	[GM_DIFF_FILE] = { "file", 8 * GM_DIFF_MIB, 10, 0 },
 	[GM_DIFF_SHMEM] = { "shmem", 8 * GM_DIFF_MIB, 10, 0 },
@@ -243,6 +245,8 @@ static int64_t gm_diff_cat_of(const struct gm_rep_result *r, int c, uint64_t *se
 	case GM_DIFF_GO_HEAP_FREE_RETAINED: return r->go_heap_free_retained;
 	case GM_DIFF_GO_HEAP_RELEASED: return r->go_heap_released;
 	case GM_DIFF_GO_HEAP_RESIDENT: return r->go_heap_resident;
+	case GM_DIFF_GO_HEAP_OBJECTS: return r->go_heap_objects;
+	case GM_DIFF_GO_HEAP_UNUSED: return r->go_heap_unused;
 	/* the residual: anonymous RSS minus the C heap's live estimate (and the rest), whose
 	 * error it carries */
 	case GM_DIFF_GO_RUNTIME_OTHER: *se = r->c_heap_live_stderr; return r->go_runtime_other;

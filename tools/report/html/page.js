@@ -597,11 +597,14 @@
 		var f = p.final || {}, items = [
 			['RSS', f.rss, '#495057'], ['C heap, live', f.c_heap_live, '#d9480f'],
 			['C allocator retained', f.c_allocator_retained, '#f59f00'], ['C direct mmap (virtual)', f.c_mmap, '#ffd43b'],
-			['Go heap in use', f.go_heap_in_use, '#1c7ed6'], ['Go heap free, retained', f.go_heap_free_retained, '#f08c00'],
+			['Go heap in use', f.go_heap_in_use, '#1c7ed6'],
+			['\u2026 of which live objects', f.go_heap_objects, '#1971c2'], ['\u2026 of which span fragmentation', f.go_heap_unused, '#a5d8ff'],
+			['Go heap free, retained', f.go_heap_free_retained, '#f08c00'],
 			['Go heap released', f.go_heap_released, '#868e96'], ['Go heap resident (in RAM)', f.go_heap_resident, '#1864ab'],
 			['Go runtime other', f.go_runtime_other, '#74c0fc'],
 			['files', f.file, '#94d82d'], ['shared memory', f.shmem, '#b197fc']];
 		if (p.cgroup) items.splice(1, 0, ['cgroup (the OOM killer\u2019s figure)', p.cgroup.current, '#e64980']);
+		items = items.filter(function (it) { return !(/of which/.test(it[0]) && (it[1] === null || it[1] === undefined)); });
 		return el('div', { class: 'gm-figures' }, items.map(function (it) {
 			var approx = p.approximate && /^C/.test(it[0]) ? '~' : '';
 			return el('div', { class: 'gm-figure', style: 'border-top-color:' + it[2] },
